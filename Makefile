@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck e2e ci demo clean check-deploy
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: SQLite under var/, demo data (once), server on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/hononga migrate --no-input
+	$(BIN)/hononga demo
+	$(BIN)/hononga runserver 127.0.0.1:8000
+
+## make test: the whole suite on SQLite, plus lint and type checks
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy hononga
+	HONONGA_ENV=test $(BIN)/hononga makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy hononga
+
+## make e2e: browser tests in Debian's chromium (needs: apt-get install chromium; npm ci)
+e2e: $(STAMP)
+	test -d node_modules/axe-core || npm ci --no-audit --no-fund
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest e2e -p no:cacheprovider
+
+check-deploy: $(STAMP)
+	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=hononga.example.org $(BIN)/hononga check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/static node_modules

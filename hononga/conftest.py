@@ -1,0 +1,121 @@
+"""Shared fixtures: a user for each role, an outsider, and a whānau allocated to the practitioner.
+
+- practitioner: allocated to `whanau` (team North)
+- practitioner2: team South, not allocated (an outsider to `whanau`)
+- facilitator: team North, not allocated
+- supervisor: supervises team North, so sees `whanau`
+- supervisor_south: supervises team South (an outsider to `whanau`)
+- admin: manages accounts; sees case content only by breaking glass
+"""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hononga.accounts.models import ApiToken, Role, Team, User
+from hononga.accounts.services import token_create
+from hononga.factories import (
+    AllocationFactory,
+    MembershipFactory,
+    PersonFactory,
+    RegionFactory,
+    TeamFactory,
+    UserFactory,
+    WhanauFactory,
+)
+from hononga.whanau.models import Person, Whanau
+
+
+@pytest.fixture
+def team_north(db: Any) -> Team:
+    return TeamFactory(name="Team North", region=RegionFactory(name="Te Tai Tokerau"))
+
+
+@pytest.fixture
+def team_south(db: Any) -> Team:
+    return TeamFactory(name="Team South", region=RegionFactory(name="Waitaha"))
+
+
+@pytest.fixture
+def practitioner(team_north: Team) -> User:
+    return UserFactory(username="practitioner", preferred_name="Aroha", teams=[team_north])
+
+
+@pytest.fixture
+def practitioner2(team_south: Team) -> User:
+    return UserFactory(username="practitioner2", preferred_name="Sione", teams=[team_south])
+
+
+@pytest.fixture
+def outsider(practitioner2: User) -> User:
+    return practitioner2
+
+
+@pytest.fixture
+def facilitator(team_north: Team) -> User:
+    return UserFactory(username="facilitator", role=Role.FACILITATOR, teams=[team_north])
+
+
+@pytest.fixture
+def supervisor(team_north: Team) -> User:
+    return UserFactory(username="supervisor", role=Role.SUPERVISOR, teams=[team_north])
+
+
+@pytest.fixture
+def supervisor_south(team_south: Team) -> User:
+    return UserFactory(username="supervisor_south", role=Role.SUPERVISOR, teams=[team_south])
+
+
+@pytest.fixture
+def admin_user(db: Any) -> User:
+    return UserFactory(username="admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def whanau(team_north: Team, practitioner: User) -> Whanau:
+    whanau = WhanauFactory(name="Kōwhai whānau", team=team_north)
+    AllocationFactory(whanau=whanau, user=practitioner)
+    return whanau
+
+
+@pytest.fixture
+def person(whanau: Whanau) -> Person:
+    person = PersonFactory(preferred_name="Mere", other_names="Kōwhai")
+    MembershipFactory(person=person, whanau=whanau, role="mother")
+    return person
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def practitioner_client(practitioner: User) -> Client:
+    return client_for(practitioner)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return client_for(outsider)
+
+
+@pytest.fixture
+def supervisor_client(supervisor: User) -> Client:
+    return client_for(supervisor)
+
+
+@pytest.fixture
+def admin_client_(admin_user: User) -> Client:
+    return client_for(admin_user)
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Headers for an API call as this user."""
+    _token, raw = token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+__all__ = ["ApiToken", "bearer", "client_for"]

@@ -1,0 +1,41 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hononga.accounts.models import Role
+from hononga.core.request import AuthedRequest
+from hononga.whanau import selectors as whanau_selectors
+from hononga.whanau.models import BreakGlassGrant
+
+HOME_LIST_SIZE = 20
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {"today": timezone.localdate()}
+    if user.role != Role.ADMIN:
+        my_whanau = whanau_selectors.whanau_list(user=user, status="open")
+        context["my_whanau"] = my_whanau[:HOME_LIST_SIZE]
+        context["my_whanau_count"] = my_whanau.count()
+    if user.role == Role.SUPERVISOR:
+        # Break-glass access to this supervisor's teams' whānau, newest first.
+        context["break_glass"] = (
+            BreakGlassGrant.objects.filter(whanau__team__in=user.teams.values("pk"))
+            .select_related("user", "whanau")
+            .order_by("-granted_at")[:20]
+        )
+    return render(request, "core/home.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/500.html", status=500)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RestorativeConfig(AppConfig):
+    name = "hononga.restorative"
+    label = "restorative"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hononga.api import api
+from hononga.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("hononga.accounts.urls")),
+    path("audit/", include("hononga.audit.urls")),
+    path("", include("hononga.whanau.urls")),
+    path("", include("hononga.relationships.urls")),
+    path("", include("hononga.checkins.urls")),
+    path("", include("hononga.contacts.urls")),
+    path("", include("hononga.restorative.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "hononga.core.views.not_found"
+handler403 = "hononga.core.views.forbidden"
+handler500 = "hononga.core.views.server_error"

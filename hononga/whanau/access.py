@@ -1,0 +1,107 @@
+"""Record-level access to whānau and everything about them.
+
+A practitioner or facilitator sees the whānau currently allocated to them; a supervisor sees
+their teams' whānau; an administrator sees case content only through a break-glass grant.
+Outsiders get 404 whether or not the record exists, so nothing leaks about what exists.
+"""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from hononga.accounts.models import Role, User
+from hononga.whanau.models import Allocation, BreakGlassGrant, Membership, Person, Whanau
+
+CASE_WRITER_ROLES = {Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR}
+
+
+def _is_staff_user(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _break_glass_q(user: User) -> Exists:
+    return Exists(
+        BreakGlassGrant.objects.filter(
+            user=user, whanau=OuterRef("pk"), expires_at__gt=timezone.now()
+        )
+    )
+
+
+def _allocated_q(user: User) -> Exists:
+    return Exists(Allocation.objects.current().filter(user=user, whanau=OuterRef("pk")))
+
+
+def whanau_for_user(user: Any) -> QuerySet[Whanau]:
+    """Every whānau the user may see, archived ones included (lists filter those out)."""
+    if not _is_staff_user(user):
+        return Whanau.objects.none()
+    condition = _allocated_q(user) | _break_glass_q(user)
+    if user.role == Role.SUPERVISOR:
+        condition = condition | Q(team__in=user.teams.values("pk"))
+    return Whanau.objects.filter(condition)
+
+
+def whanau_editable_by(user: Any) -> QuerySet[Whanau]:
+    """Whānau the user may change: allocated staff and the team's supervisors; never by glass."""
+    if not _is_staff_user(user) or user.role not in CASE_WRITER_ROLES:
+        return Whanau.objects.none()
+    condition: Q | Exists = _allocated_q(user)
+    if user.role == Role.SUPERVISOR:
+        condition = condition | Q(team__in=user.teams.values("pk"))
+    return Whanau.objects.filter(condition)
+
+
+def get_whanau_for_user(user: Any, pk: Any) -> Whanau:
+    try:
+        return whanau_for_user(user).select_related("team", "region").get(pk=int(pk))
+    except (Whanau.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def can_edit_whanau(user: Any, whanau: Whanau) -> bool:
+    return whanau_editable_by(user).filter(pk=whanau.pk).exists()
+
+
+def needs_break_glass(user: Any, whanau: Whanau) -> bool:
+    """True when the user sees this whānau only through a break-glass grant."""
+    if user.role == Role.SUPERVISOR and user.teams.filter(pk=whanau.team_id).exists():
+        return False
+    return not Allocation.objects.current().filter(user=user, whanau=whanau).exists()
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    """People with a live membership of a whānau the user may see."""
+    if not _is_staff_user(user):
+        return Person.objects.none()
+    visible = whanau_for_user(user)
+    return Person.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                person=OuterRef("pk"), archived_at__isnull=True, whanau__in=visible.values("pk")
+            )
+        )
+    )
+
+
+def get_person_for_user(user: Any, pk: Any) -> Person:
+    try:
+        return people_for_user(user).get(pk=int(pk))
+    except (Person.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def can_edit_person(user: Any, person: Person) -> bool:
+    return Membership.objects.filter(
+        person=person, archived_at__isnull=True, whanau__in=whanau_editable_by(user).values("pk")
+    ).exists()
+
+
+def can_manage_allocations(user: Any, whanau: Whanau) -> bool:
+    """Administrators allocate work anywhere; supervisors within their teams."""
+    if not _is_staff_user(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and user.teams.filter(pk=whanau.team_id).exists()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WhanauConfig(AppConfig):
+    name = "hononga.whanau"
+    label = "whanau"

@@ -140,6 +140,7 @@ def on_bad_json(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def register_routers() -> None:
     from hononga.accounts.api import router as accounts_router
+    from hononga.advisories.api import router as advisories_router
     from hononga.checkins.api import router as checkins_router
     from hononga.contacts.api import router as contacts_router
     from hononga.relationships.api import router as relationships_router
@@ -152,6 +153,7 @@ def register_routers() -> None:
     api.add_router("", checkins_router)
     api.add_router("", contacts_router)
     api.add_router("", restorative_router)
+    api.add_router("", advisories_router)
 
 
 register_routers()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hononga.checkins",
     "hononga.contacts",
     "hononga.restorative",
+    "hononga.advisories",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hononga.checkins.urls")),
     path("", include("hononga.contacts.urls")),
     path("", include("hononga.restorative.urls")),
+    path("", include("hononga.advisories.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -14,7 +14,22 @@ from typing import Any
 
 from django.http import HttpRequest
 
-SLOTS = {"home", "whanau", "person", "relationship"}
+# home: the signed-in user's home page (obj: the user)
+# whanau / person / relationship: those records' pages (obj: the record)
+# banner: above the content of every page whose context has a `whanau` (obj: the whānau)
+# contact_form: inside the contact form, before its buttons (obj: the whānau)
+# supervision: a supervisor's view of one practitioner (obj: the practitioner's User)
+# manage: the administrator's manage page (obj: the user)
+SLOTS = {
+    "home",
+    "whanau",
+    "person",
+    "relationship",
+    "banner",
+    "contact_form",
+    "supervision",
+    "manage",
+}
 PanelFunction = Callable[[HttpRequest, Any], str]
 _registry: dict[str, list[tuple[int, str, PanelFunction]]] = {slot: [] for slot in SLOTS}
 

@@ -3,6 +3,7 @@
 Every name here is invented. Family names are native plants and birds, not real families.
 """
 
+import importlib
 import random
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ DEMO_USERS = [
     ("demo-supervisor", Role.SUPERVISOR, "Hēmi", "Hēmi Rākau", 0),
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]
+# Apps whose demo.py adds records on top of the base data, in this order.
+DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories"]
 REGIONS = ["Waikato", "Tāmaki Makaurau"]
 TEAMS = [("Kirikiriroa team", 0), ("Manukau team", 1)]
 FAMILY_NAMES = [
@@ -97,11 +100,28 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._load_extensions()
         if not options["quiet"]:
             self.stdout.write("\nDemo logins (password for all: hononga-demo):")
             for username, role, _preferred, _full, _team in DEMO_USERS:
                 self.stdout.write(f"  {username:<20} {role.label}")
             self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in.\n")
+
+    def _load_extensions(self) -> None:
+        """Each app may add its own demo records in `hononga/<app>/demo.py`.
+
+        `load(stdout)` must be deterministic and idempotent (it checks for its own records), so
+        a second `make run`, or one after an upgrade, adds only what is missing.
+        """
+        for app in DEMO_EXTENSIONS:
+            try:
+                module = importlib.import_module(f"hononga.{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"hononga.{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(self.stdout)
 
     def _load(self) -> None:
         rng = random.Random(20261124)  # fixed seed: the same data every time

@@ -1,23 +1,42 @@
 """The JSON API at /api/v1/: one NinjaAPI, a router per app, one error shape.
 
 Errors are RFC 9457 problem details (`application/problem+json`), with a field-by-field
-`errors` list for validation failures.
+`errors` list for validation failures. Nothing reaches the client as an HTML error page: even an
+unexpected failure inside an endpoint is logged and answered with a generic 500 problem.
+
+Shared pieces for the apps' routers live here too: the `Problem` schemas and the `ERRORS`
+response maps to declare on every operation (so the OpenAPI schema tells the truth), and
+`forbidden()` for "you can see this but your role cannot change it" (403).
 """
 
 import json
-from typing import Any
+import logging
+from datetime import date
+from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+)
 
 from hononga.accounts.models import ApiToken, hash_token
 from hononga.core.errors import ConflictError, NotFound, PracticeError
 
 PROBLEM = "application/problem+json"
+
+logger = logging.getLogger("hononga.api")
 
 
 class BearerToken(HttpBearer):
@@ -37,15 +56,231 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
         return found.user
 
 
-api = NinjaAPI(
+# --- Problem details --------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str = Field(
+        description="The field (dotted path for nested fields), or `__all__` for the whole body."
+    )
+    message: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "example": {
+                "type": "about:blank",
+                "title": "The request has invalid fields",
+                "status": 422,
+                "detail": "Correct the fields listed in errors and send it again.",
+                "instance": "/api/v1/whanau",
+                "errors": [{"field": "name", "message": "String should have at least 1 character"}],
+            }
+        },
+    )
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ConflictProblem(Problem):
+    """A stale edit: nothing was written. Shows the saved version and its values."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "example": {
+                "type": "about:blank",
+                "title": "The record was changed by someone else",
+                "status": 409,
+                "detail": "Someone else saved this record after you opened it (your copy is "
+                "version 1, the saved one is version 2). Nothing was overwritten.",
+                "instance": "/api/v1/whanau/7",
+                "your_version": 1,
+                "current_version": 2,
+                "current": {"id": 7, "name": "Kōwhai whānau", "status": "open"},
+                "changed_by": "Aroha",
+            }
+        },
+    )
+
+    your_version: int | None = None
+    current_version: int | None = None
+    current: dict[str, Any] | None = None
+    changed_by: str | None = None
+
+
+# --- Input types shared by the routers -----------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest database id; bigger numbers are refused, not overflowed
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text cannot contain the NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode (no lone surrogates).") from None
+    return value
+
+
+CLEAN_TEXT = AfterValidator(_clean_text)
+
+
+def text(max_length: int, *, required: bool = False) -> StringConstraints:
+    """Constraints for a string: surrounding spaces stripped, at most `max_length` characters.
+
+    `required` means at least one character that isn't a space. Use with CLEAN_TEXT (no NUL,
+    valid Unicode): `Annotated[str, text(200), CLEAN_TEXT, Field(examples=[...])]`.
+    """
+    return StringConstraints(
+        strip_whitespace=True,
+        max_length=max_length,
+        min_length=1 if required else None,
+        pattern=r"\S" if required else None,
+    )
+
+
+def text_field(
+    max_length: int, *, required: bool = False, examples: list[str] | None = None
+) -> Any:
+    """The same as `Annotated[str, text(...), CLEAN_TEXT, Field(examples=...)]`, as one call.
+
+    (mypy won't take the result as a type in annotations; prefer the Annotated form there.)
+    """
+    return Annotated[str, text(max_length, required=required), CLEAN_TEXT, Field(examples=examples)]
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional(default: Any = None) -> Any:
+    """A PATCH field: leave it out to keep the value (`null` only where the type allows it)."""
+    return Field(default=default, json_schema_extra=_drop_default)
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would also take a number (seconds since 1970) as a date: refuse that.
+    if isinstance(value, str | date):
+        return value
+    raise ValueError("Give a date as text: YYYY-MM-DD.")
+
+
+# In query strings and paths, where everything arrives as text:
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# In JSON bodies, where types are exact ("5" is not a number, 1.0 is not an id):
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Day = Annotated[date, BeforeValidator(_iso_date_only), Field(examples=["2026-11-02"])]
+Version = Annotated[
+    StrictInt,
+    Field(
+        ge=1,
+        le=2**31 - 1,
+        description="The version you read. A stale version gets 409 and nothing is written.",
+        examples=[3],
+    ),
+]
+Reason = Annotated[
+    str,
+    text(2000, required=True),
+    CLEAN_TEXT,
+    Field(examples=["Whānau moved out of the region."]),
+]
+SearchText = Annotated[str, text(200), CLEAN_TEXT, Field(examples=["kowhai"])]
+
+
+def reject_unknown_query(request: HttpRequest, *schemas: type[Schema]) -> None:
+    """Refuse query parameters that no schema declares (so `?stauts=open` is not ignored)."""
+    from hononga.core.pagination import Pagination
+
+    allowed = set(Pagination.Input.model_fields)
+    for schema in schemas:
+        allowed.update(schema.model_fields)
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise NinjaValidationError(
+            [{"loc": ("query", name), "msg": "Unknown query parameter"} for name in unknown]
+        )
+
+
+# Declare these on every operation: `response={200: XOut, **ERRORS}`.
+READ_ERRORS: dict[int, Any] = {
+    400: Problem,
+    401: Problem,
+    404: Problem,
+    413: Problem,
+    422: Problem,
+}
+ERRORS: dict[int, Any] = {**READ_ERRORS, 403: Problem}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ConflictProblem}
+
+
+def forbidden(message: str) -> HttpError:
+    """403: the user may see the record but not change it (break-glass readers, admins, …)."""
+    return HttpError(403, message)
+
+
+class HonongaAPI(NinjaAPI):
+    _routers_registered = False
+
+    def _register_routers(self) -> None:
+        # Lazily, so that an app's api.py can import from this module without a cycle.
+        if not self._routers_registered:
+            self._routers_registered = True
+            register_routers()
+
+    @property
+    def urls(self) -> Any:
+        self._register_routers()
+        return super().urls
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        self._register_routers()
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Error responses are problem details, not plain JSON: say so in the schema.
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for parameter in operation.get("parameters", []):
+                    # A parameter's `examples` is a map of Example objects in OpenAPI, not
+                    # JSON Schema's list: keep the first as `example`.
+                    examples = parameter.pop("examples", None)
+                    if isinstance(examples, list) and examples:
+                        parameter["example"] = examples[0]
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if int(status) >= 400 and content and "application/json" in content:
+                        response["content"] = {PROBLEM: content["application/json"]}
+        return schema
+
+
+api = HonongaAPI(
     title="Hononga API",
     version="1",
     description="Relationships, check-ins, contacts and restorative processes. "
     "Authenticate with `Authorization: Bearer <token>`; create a token on your account page "
-    "or with `hononga token create USERNAME`.",
+    "or with `hononga token create USERNAME`.\n\n"
+    "The same access rules and audit trail as the pages apply: records you may not see answer "
+    "404, whether or not they exist; records you may see but not change answer 403. Every list "
+    "is paginated (`page`, `page_size` ≤ 200). Changes carry the `version` you read: if someone "
+    "saved the record since, the answer is 409 with the saved version and its values, and "
+    "nothing is overwritten. Errors are `application/problem+json` (RFC 9457); validation "
+    "failures list each field in `errors`.",
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -96,6 +331,7 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
         409,
         exc.title,
         exc.message,
+        your_version=getattr(exc, "your_version", None),
         current_version=exc.current_version,
         current=exc.current,
         changed_by=exc.changed_by,
@@ -128,14 +364,62 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return response
 
 
+_HTTP_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "The request is too large",
+    429: "Too many requests",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(request, exc.status_code, str(exc))
+    status = exc.status_code
+    message = str(exc)
+    if status == 400 and message.startswith("Cannot parse request body"):
+        return problem(
+            request,
+            400,
+            "The body is not valid JSON",
+            "Send a JSON object with Content-Type: application/json.",
+        )
+    return problem(request, status, _HTTP_TITLES.get(status, message), message)
 
 
 @api.exception_handler(json.JSONDecodeError)
 def on_bad_json(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 400, "The body is not valid JSON", str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, "Not allowed", str(exc) or "You cannot do this.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(
+        request, 413, "The request is too large", "Send a smaller body (at most 2.5 MB)."
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return problem(request, 400, "Bad request", "The request could not be read.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug, not bad input: log everything, tell the client nothing about the internals.
+    logger.error("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
+    return problem(
+        request,
+        500,
+        "Something went wrong on our side",
+        "The error has been logged. Try again later, or tell your administrator.",
+    )
 
 
 def register_routers() -> None:
@@ -154,6 +438,24 @@ def register_routers() -> None:
     api.add_router("", contacts_router)
     api.add_router("", restorative_router)
     api.add_router("", advisories_router)
+    # Last, so it only catches what no router matched.
+    api.add_router("", fallback_router)
 
 
-register_routers()
+fallback_router = Router(auth=None)
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/", include_in_schema=False
+)
+def api_root(request: HttpRequest) -> HttpResponse:
+    return no_such_endpoint(request, "")
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def no_such_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    return problem(
+        request, 404, "Not found", "There is no such API endpoint; see /api/v1/openapi.json."
+    )

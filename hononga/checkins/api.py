@@ -1,3 +1,274 @@
-from ninja import Router
+"""/api/v1/check-ins and /api/v1/check-in-links, and the public endpoint behind a link."""
 
-router = Router(tags=["checkins"])
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from hononga.api import ERRORS, READ_ERRORS, Id, Problem, problem
+from hononga.checkins import ratelimit, selectors, services
+from hononga.checkins.models import CheckIn, CheckInLink
+from hononga.checkins.schemas import (
+    CheckInIn,
+    CheckInLinkCreated,
+    CheckInLinkIn,
+    CheckInLinkOut,
+    CheckInOut,
+    LinkAnswerIn,
+    LinkAnswerOut,
+)
+from hononga.core.errors import PracticeError
+from hononga.core.pagination import Pagination
+from hononga.relationships import access as relationship_access
+
+router = Router(tags=["check-ins"])
+
+ITEM_FIELDS = (
+    "safety",
+    "trust",
+    "respect",
+    "empathy",
+    "honesty",
+    "responsibility",
+    "power_sharing",
+    "heard",
+)
+
+
+def checkin_out(checkin: CheckIn, flags: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "relationship": checkin.relationship_id,
+        "whanau": checkin.relationship.whanau_id,
+        "rater": checkin.rater_id,
+        "rater_name": checkin.rater.preferred_name,
+        "perspective": checkin.perspective,
+        "form": checkin.form,
+        "channel": checkin.channel,
+        "language": checkin.language,
+        **{key: getattr(checkin, key) for key in ITEM_FIELDS},
+        "comment": checkin.comment,
+        "score": float(checkin.score) if checkin.score is not None else None,
+        "previous_score": float(checkin.previous_score)
+        if checkin.previous_score is not None
+        else None,
+        "flags": list(flags),
+        "answered_at": checkin.answered_at,
+        "recorded_by": checkin.recorded_by.get_username() if checkin.recorded_by else None,
+        "version": checkin.version,
+    }
+
+
+def link_out(link: CheckInLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "relationship": link.relationship_id,
+        "rater": link.rater_id,
+        "perspective": link.perspective,
+        "form": link.form,
+        "language": link.language,
+        "created_at": link.created_at,
+        "expires_at": link.expires_at,
+        "used_at": link.used_at,
+        "revoked_at": link.revoked_at,
+        "state": link.state(),
+    }
+
+
+PAGE_PARAMS = {"page", "page_size"}
+
+
+def _refuse_unknown_filters(request: HttpRequest, allowed: set[str]) -> None:
+    """A misspelt filter would otherwise be ignored silently and return everything."""
+    unknown = sorted(set(request.GET) - allowed - PAGE_PARAMS)
+    if unknown:
+        raise PracticeError(
+            "Unknown filter: " + ", ".join(repr(name) for name in unknown),
+            errors={name or "__all__": ["There is no such filter."] for name in unknown},
+        )
+
+
+class CheckInFilters(Schema):
+    relationship: Id | None = None
+    whanau: Id | None = None
+    rater: Id | None = None
+    since: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Only check-ins answered on or after this date (YYYY-MM-DD, NZ time).",
+        examples=["2026-01-31"],
+    )
+
+
+@router.get(
+    "/check-ins",
+    response={200: list[CheckInOut], **READ_ERRORS},
+    url_name="checkin_list",
+    summary="List check-ins you may see, newest first",
+)
+@paginate(Pagination)
+def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
+    _refuse_unknown_filters(request, {"relationship", "whanau", "rater", "since"})
+    t = services.thresholds()
+    since: date | None = None
+    if filters.since is not None:
+        try:
+            since = date.fromisoformat(filters.since)
+        except ValueError:
+            raise PracticeError(
+                "There is no such date.", errors={"since": ["There is no such date."]}
+            ) from None
+    checkins = selectors.checkin_list(
+        user=request.auth,  # type: ignore[attr-defined]
+        relationship_id=filters.relationship,
+        whanau_id=filters.whanau,
+        rater_id=filters.rater,
+        since=since,
+    )
+    return _Page(checkins, lambda c: checkin_out(c, selectors.flags_of(c, t)))
+
+
+class _Page:
+    """A queryset the paginator counts and slices, turning only the page into output."""
+
+    def __init__(self, queryset: Any, convert: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset = queryset
+        self.convert = convert
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+        return [self.convert(row) for row in self.queryset[key]]
+
+
+@router.post(
+    "/check-ins",
+    response={201: CheckInOut, **ERRORS},
+    url_name="checkin_create",
+    summary="Record a check-in answered in session or by phone, or your mirror",
+)
+def checkin_create(request: HttpRequest, payload: CheckInIn) -> Any:
+    data = payload.dict()
+    checkin = services.checkin_record(
+        actor=request.auth,  # type: ignore[attr-defined]
+        relationship_id=data["relationship"],
+        rater_id=data["rater"],
+        perspective=data["perspective"],
+        form=data["form"],
+        channel=data["channel"],
+        items={key: data[key] for key in ITEM_FIELDS},
+        comment=data["comment"],
+        language=data["language"],
+        answered_at=data["answered_at"],
+        request=request,
+    )
+    checkin = CheckIn.objects.select_related(
+        "relationship", "rater", "recorded_by", "counterpart"
+    ).get(pk=checkin.pk)
+    return Status(201, checkin_out(checkin, selectors.flags_of(checkin, services.thresholds())))
+
+
+@router.get(
+    "/check-ins/{checkin_id}",
+    response={200: CheckInOut, **READ_ERRORS},
+    url_name="checkin_detail",
+)
+def checkin_detail(request: HttpRequest, checkin_id: Id) -> Any:
+    checkin = selectors.checkin_list(user=request.auth).filter(pk=checkin_id).first()  # type: ignore[attr-defined]
+    if checkin is None:
+        raise services.NotFound("Not found")
+    return checkin_out(checkin, selectors.flags_of(checkin, services.thresholds()))
+
+
+@router.get(
+    "/check-in-links",
+    response={200: list[CheckInLinkOut], **READ_ERRORS},
+    url_name="checkin_link_list",
+    summary="Links for the relationships you may see, newest first",
+)
+@paginate(Pagination)
+def link_list(request: HttpRequest, relationship: Id | None = None) -> Any:
+    _refuse_unknown_filters(request, {"relationship"})
+    links = CheckInLink.objects.filter(
+        relationship__in=relationship_access.relationships_for_user(request.auth).values("pk")  # type: ignore[attr-defined]
+    ).order_by("-created_at", "-id")
+    if relationship is not None:
+        links = links.filter(relationship_id=relationship)
+    return _Page(links, link_out)
+
+
+@router.post(
+    "/check-in-links",
+    response={201: CheckInLinkCreated, **ERRORS},
+    url_name="checkin_link_create",
+    summary="Make a one-time link (needs the person's consent for check-in contact)",
+)
+def link_create(request: HttpRequest, payload: CheckInLinkIn) -> Any:
+    link, raw = services.link_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        relationship_id=payload.relationship,
+        rater_id=payload.rater,
+        perspective=payload.perspective,
+        form=payload.form,
+        language=payload.language,
+        expires_in_days=payload.expires_in_days,
+        request=request,
+    )
+    url = request.build_absolute_uri(reverse("checkins:answer", args=[raw]))
+    return Status(201, {**link_out(link), "token": raw, "url": url})
+
+
+@router.post(
+    "/check-in-links/{link_id}/revoke",
+    response={200: CheckInLinkOut, **ERRORS},
+    url_name="checkin_link_revoke",
+    summary="Revoke a link so that it no longer works",
+)
+def link_revoke(request: HttpRequest, link_id: Id) -> Any:
+    link = services.link_revoke(actor=request.auth, link_id=link_id, request=request)  # type: ignore[attr-defined]
+    return link_out(link)
+
+
+@router.post(
+    "/check-in-links/answer",
+    auth=None,
+    response={
+        201: LinkAnswerOut,
+        400: Problem,
+        404: Problem,
+        410: Problem,
+        413: Problem,
+        422: Problem,
+        429: Problem,
+    },
+    url_name="checkin_link_answer",
+    summary="Answer through a one-time link (no login; rate-limited)",
+    description="The body carries the link's token. Nothing about the whānau is returned, and "
+    "a used, expired, revoked or unknown link gets the same kind of answer as on the page.",
+)
+def link_answer(request: HttpRequest, payload: LinkAnswerIn) -> Any:
+    if not ratelimit.allow_public_post(request):
+        response: HttpResponse = problem(
+            request,
+            429,
+            "Too many tries",
+            "There have been too many tries from this address. Try again in a few minutes.",
+        )
+        response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+        return response
+    data = payload.dict()
+    checkin = services.link_answer(
+        raw_token=data["token"],
+        items={key: data[key] for key in ITEM_FIELDS},
+        comment=data["comment"],
+        request=request,
+    )
+    return Status(201, {"received": True, "answered_at": checkin.answered_at})

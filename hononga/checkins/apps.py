@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class CheckinsConfig(AppConfig):
     name = "hononga.checkins"
     label = "checkins"
+
+    def ready(self) -> None:
+        from hononga.checkins import panels as checkin_panels
+        from hononga.core import panels
+
+        panels.register("home", checkin_panels.home_panel, order=10)
+        panels.register("relationship", checkin_panels.relationship_panel, order=20)
+        panels.register("manage", checkin_panels.manage_panel, order=30)
+        register_map_provider()
+
+
+def register_map_provider() -> None:
+    """Give the ecomap each practitioner relationship's latest score and flags.
+
+    hononga.relationships.hooks is the relationships app's; until it exists there is nothing
+    to register with.
+    """
+    try:
+        from hononga.relationships import hooks  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    from hononga.checkins.selectors import latest_checkins_for_relationships
+
+    hooks.LATEST_CHECKINS_PROVIDER = latest_checkins_for_relationships

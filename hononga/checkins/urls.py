@@ -1,5 +1,22 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from hononga.checkins import views
 
 app_name = "checkins"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("relationships/<int:pk>/check-ins/", views.relationship_view, name="relationship"),
+    path("relationships/<int:pk>/check-ins/new/", views.start_view, name="start"),
+    path("relationships/<int:pk>/check-ins/phone/", views.enter_view, name="enter"),
+    path("relationships/<int:pk>/check-ins/mirror/", views.mirror_view, name="mirror"),
+    path("relationships/<int:pk>/check-in-links/new/", views.link_create_view, name="link_new"),
+    path("check-in-links/<int:pk>/revoke/", views.link_revoke_view, name="link_revoke"),
+    path("check-ins/<int:pk>/archive/", views.archive_view, name="archive"),
+    path("check-ins/hand-over/", views.handover_view, name="handover"),
+    path("check-ins/hand-over/done/", views.handover_done_view, name="handover_done"),
+    path("check-ins/hand-over/leave/", views.handover_leave_view, name="handover_leave"),
+    path("check-ins/thanks/", views.thanks_view, name="thanks"),
+    path("check-ins/settings/", views.settings_view, name="settings"),
+    # The public one-time link: short, because people type it from a text message.
+    path("c/<str:token>/", views.answer_view, name="answer"),
+]

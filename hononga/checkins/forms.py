@@ -1,0 +1,117 @@
+"""Forms for staff pages, and the parsing of the eight answers (shared by every way to answer)."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from hononga.checkins import instrument
+from hononga.checkins.models import CheckInSettings, Form, Language
+from hononga.checkins.services import MAX_LINK_DAYS
+from hononga.whanau.models import Person
+
+
+def parse_answers(data: QueryDict) -> tuple[dict[str, Any], str]:
+    """The posted answers as ints where they are whole numbers; anything else is passed on as
+    it came, so the service rejects it with a clear message (never silently dropped)."""
+    items: dict[str, Any] = {}
+    for key in instrument.ITEM_KEYS:
+        raw = data.get(key, "")
+        raw = raw.strip() if isinstance(raw, str) else raw
+        if raw in ("", None):
+            items[key] = None
+        elif isinstance(raw, str) and raw.isdecimal() and len(raw) <= 3:
+            items[key] = int(raw)
+        else:
+            items[key] = raw
+    return items, data.get("comment", "")[: instrument.COMMENT_MAX + 1]
+
+
+def _person_choices(people: list[Person]) -> list[tuple[str, str]]:
+    return [(str(p.pk), p.full_name) for p in people]
+
+
+class StartForm(forms.Form):
+    """Start a check-in answered now on this device, or entered from a phone call."""
+
+    rater = forms.TypedChoiceField(label=_("Who is answering?"), coerce=int)
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            ("in_session", _("In session: hand this device to them")),
+            ("phone", _("By phone: I enter their answers")),
+        ],
+        widget=forms.RadioSelect,
+        initial="in_session",
+    )
+    form = forms.ChoiceField(
+        label=_("Which form"),
+        choices=[(Form.ADULT, _("Adult or rangatahi")), (Form.CHILD, _("Child (faces)"))],
+        initial=Form.ADULT,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.EN)
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rater"].choices = _person_choices(people)  # type: ignore[attr-defined]
+
+
+class LinkForm(forms.Form):
+    rater = forms.TypedChoiceField(label=_("Who is the link for?"), coerce=int)
+    form = forms.ChoiceField(
+        label=_("Which form"),
+        choices=[(Form.ADULT, _("Adult or rangatahi")), (Form.CHILD, _("Child (faces)"))],
+        initial=Form.ADULT,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.EN)
+    expires_in_days = forms.IntegerField(
+        label=_("Link works for (days)"),
+        min_value=1,
+        max_value=MAX_LINK_DAYS,
+        help_text=_("After this the link stops working. It also stops once answered."),
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rater"].choices = _person_choices(people)  # type: ignore[attr-defined]
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=200,
+        help_text=_("Only the practitioner can leave this screen."),
+    )
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why archive this check-in?"),
+        max_length=2000,
+        widget=forms.TextInput,
+        help_text=_("For example: entered against the wrong person."),
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = CheckInSettings
+        fields = [
+            "low_score",
+            "low_item",
+            "dropped",
+            "gap_item",
+            "gap_mean",
+            "overdue_days",
+            "rci_z",
+            "default_sd",
+            "default_alpha",
+            "min_sample",
+            "link_expiry_days",
+        ]

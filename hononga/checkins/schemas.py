@@ -1,0 +1,119 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, StrictInt
+
+from hononga.api import Id, text_field
+
+Answer = Annotated[StrictInt, Field(ge=0, le=10)] | None
+
+
+def _text_only(value: object) -> object:
+    # JSON numbers would otherwise be read as seconds since 1970.
+    if not isinstance(value, str):
+        raise ValueError("Give the date and time as text, e.g. 2026-03-01T14:30:00+13:00.")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_text_only)]
+Comment = text_field(5000, examples=["More time to talk before decisions are made."])
+
+
+class Answers(Schema):
+    """The eight answers, each a whole number 0–10 or null (skipped). At least 6 answered."""
+
+    safety: Answer = None
+    trust: Answer = None
+    respect: Answer = None
+    empathy: Answer = None
+    honesty: Answer = None
+    responsibility: Answer = None
+    power_sharing: Answer = None
+    heard: Answer = None
+    comment: Comment = ""  # type: ignore[valid-type]
+
+
+class CheckInIn(Answers):
+    relationship: Id
+    rater: Id = Field(description="The person answering (the practitioner for a mirror).")
+    perspective: Literal["self", "mirror", "collateral"]
+    form: Literal["adult", "child", "mirror"]
+    channel: Literal["in_session", "phone"] = Field(
+        description="Answered now on this device, or entered by the practitioner from a call. "
+        "Links are answered through the public endpoint."
+    )
+    language: Literal["en", "mi"] = "en"
+    answered_at: Moment | None = Field(
+        None, description="When it was answered (for a phone call earlier today); default now."
+    )
+
+
+class CheckInOut(Schema):
+    id: int
+    relationship: int
+    whanau: int
+    rater: int
+    rater_name: str
+    perspective: str
+    form: str
+    channel: str
+    language: str
+    safety: int | None
+    trust: int | None
+    respect: int | None
+    empathy: int | None
+    honesty: int | None
+    responsibility: int | None
+    power_sharing: int | None
+    heard: int | None
+    comment: str
+    score: float | None = Field(description="Mean of the answered items, one decimal.")
+    previous_score: float | None = Field(
+        description="The score of the same rater's previous check-in on this relationship."
+    )
+    flags: list[str] = Field(
+        description="low, reliable_drop, reliable_rise, dropped, perception_gap; most urgent first."
+    )
+    answered_at: datetime
+    recorded_by: str | None
+    version: int
+
+
+class CheckInLinkIn(Schema):
+    relationship: Id
+    rater: Id = Field(description="The whānau member (or someone else who knows them).")
+    perspective: Literal["self", "collateral"] = "self"
+    form: Literal["adult", "child"] = "adult"
+    language: Literal["en", "mi"] = "en"
+    expires_in_days: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="Default: the agency's setting (14 days)."
+    )
+
+
+class CheckInLinkOut(Schema):
+    id: int
+    relationship: int
+    rater: int
+    perspective: str
+    form: str
+    language: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+    state: Literal["open", "used", "revoked", "expired"]
+
+
+class CheckInLinkCreated(CheckInLinkOut):
+    token: str = Field(description="Shown once; only its hash is stored.")
+    url: str = Field(description="The page to send to the person. Shown once.")
+
+
+class LinkAnswerIn(Answers):
+    token: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class LinkAnswerOut(Schema):
+    received: bool
+    answered_at: datetime

@@ -1,0 +1,107 @@
+/* Contacts: keep a draft of the contact form on this device while it is being typed, so a
+ * session that expires mid-entry loses nothing. The draft is restored when the form is opened
+ * again and cleared once the contact is saved (the saved page carries data-clear-draft) or
+ * discarded. Drafts older than DRAFT_HOURS are dropped. Also: the supervision page's Print
+ * button. Everything works without this file.
+ */
+(function () {
+  "use strict";
+  var PREFIX = "contact-draft:";
+  var DRAFT_HOURS = 12;
+  var SKIP = { csrfmiddlewaretoken: true, version: true };
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function dropOldDrafts(store) {
+    var cutoff = Date.now() - DRAFT_HOURS * 3600 * 1000;
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (!key || key.indexOf(PREFIX) !== 0) continue;
+      try {
+        var draft = JSON.parse(store.getItem(key));
+        if (!draft || !draft.saved || draft.saved < cutoff) store.removeItem(key);
+      } catch (e) { store.removeItem(key); }
+    }
+  }
+
+  function collect(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || el.type === "submit" || el.type === "button") return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        values[el.name] = values[el.name] || [];
+        if (el.checked) values[el.name].push(el.value);
+      } else {
+        values[el.name] = el.value;
+      }
+    });
+    return values;
+  }
+
+  function apply(form, values) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || !(el.name in values)) return;
+      var value = values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1;
+      } else if (typeof value === "string") {
+        el.value = value;
+      }
+    });
+  }
+
+  function setUpDraft(form, store) {
+    var key = form.getAttribute("data-draft-key");
+    var notice = document.getElementById("draft-notice");
+    var initial = JSON.stringify(collect(form));
+    if (form.hasAttribute("data-draft-restore")) {
+      var saved = null;
+      try { saved = JSON.parse(store.getItem(key)); } catch (e) { saved = null; }
+      if (saved && saved.values && JSON.stringify(saved.values) !== initial) {
+        apply(form, saved.values);
+        if (notice) notice.hidden = false;
+        var support = form.querySelector("[name=support]");
+        if (support && window.htmx) window.htmx.trigger(support, "change");
+      }
+    }
+    var timer = null;
+    function save() {
+      var values = collect(form);
+      if (JSON.stringify(values) === initial) return;
+      try { store.setItem(key, JSON.stringify({ saved: Date.now(), values: values })); } catch (e) { /* full */ }
+    }
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 300);
+    });
+    form.addEventListener("change", save);
+    form.addEventListener("submit", save);
+    if (notice) {
+      var discard = notice.querySelector("[data-draft-discard]");
+      if (discard) {
+        discard.addEventListener("click", function () {
+          store.removeItem(key);
+          window.location.reload();
+        });
+      }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var store = storage();
+    if (store) {
+      dropOldDrafts(store);
+      document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+        store.removeItem(el.getAttribute("data-clear-draft"));
+      });
+      document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+        setUpDraft(form, store);
+      });
+    }
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();

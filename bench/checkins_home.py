@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -228,7 +228,7 @@ def run(kind: str) -> None:
     print(f"  attention selector only:   {summary(selector_times)}   {selector_queries} queries")
     median = statistics.median(page_times)
     verdict = "PASS" if median < 100 else "FAIL"
-    print(f"  target < 100 ms server time: {verdict} ({datetime.now():%Y-%m-%d %H:%M})")
+    print(f"  target < 100 ms server time: {verdict} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
     attention.get_by_role("link", name="Open the relationship with Hine").click()
     expect(page.get_by_text("Please ring before you come.")).to_be_visible()
     expect(page.locator("canvas[data-chart]").first).to_be_visible()
-    assert page.evaluate("() => document.querySelectorAll('canvas[data-chart-drawn]').length") == 2
+    expect(page.locator("canvas[data-chart-drawn]")).to_have_count(2)  # Chart.js drew both
     axe_check(page, "checkin-relationship")
 
 
@@ -151,3 +151,38 @@ def test_staff_pages_are_accessible(browser: Browser, page: Page, live_server, s
     expect(admin_page.get_by_role("heading", level=1)).to_contain_text("thresholds")
     axe_check(admin_page, "checkin-settings")
     other.close()
+
+
+def test_the_te_reo_child_form_and_the_kind_pages_are_accessible(
+    browser: Browser, live_server, setting
+):
+    import time_machine
+
+    _link, raw = services.link_create(
+        actor=setting["aroha"],
+        relationship_id=setting["relationship"].pk,
+        rater_id=setting["hine"].pk,
+        form="child",
+        language="mi",
+    )
+    _old, expired = services.link_create(
+        actor=setting["aroha"],
+        relationship_id=setting["relationship"].pk,
+        rater_id=setting["hine"].pk,
+        expires_in_days=1,
+    )
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/c/{raw}/")
+    expect(page.locator("html")).to_have_attribute("lang", "mi")
+    expect(page.get_by_text("Ka haumaru ahau i te taha o Aroha.")).to_be_visible()
+    axe_check(page, "checkin-link-mi-child")
+    page.get_by_role("button", name="Panuku").click()  # next, with nothing chosen: allowed
+    page.get_by_role("link", name="In English").click()
+    expect(page.get_by_text("I feel safe with Aroha.")).to_be_visible()
+    axe_check(page, "checkin-link-en-child")
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=True):
+        page.goto(f"{live_server.url}/c/{expired}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+        axe_check(page, "checkin-link-expired")
+    phone.close()

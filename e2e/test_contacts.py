@@ -66,7 +66,10 @@ def test_a_contact_is_recorded_by_keyboard_alone_and_found_in_the_team_reflectio
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     keyboard_login(page, base, "aroha")
-    page.goto(f"{base}/whanau/{setting['whanau'].pk}/contacts/new/")
+    axe_check(page, "home-with-contacts-panel")
+    # From the home page to the form in one step.
+    tab_to(page, f"main a[href='/whanau/{setting['whanau'].pk}/contacts/new/']")
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record a contact")
     axe_check(page, "contact-form")
     # The defaults: now, the last mode used (a home visit for a first contact), Mere ticked.
@@ -175,6 +178,7 @@ def test_every_contacts_page_is_accessible(page: Page, live_server, setting):
     page.context.clear_cookies()
     login(page, base, "hemi", TEST_PASSWORD)
     for name, path in [
+        ("home-supervisor", "/"),
         ("supervision-index", "/supervision/"),
         ("supervision", f"/supervision/{setting['aroha'].pk}/"),
         ("contact-detail-supervisor", f"/contacts/{contact.pk}/"),
@@ -183,3 +187,30 @@ def test_every_contacts_page_is_accessible(page: Page, live_server, setting):
         axe_check(page, name)
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+
+
+def test_an_edit_draft_is_dropped_once_someone_else_saves_a_newer_version(
+    page: Page, live_server, setting
+):
+    from hononga.contacts import services
+
+    contact = make_contact(
+        whanau=setting["whanau"], practitioner=setting["aroha"], participants=[setting["mere"]]
+    )
+    login(page, live_server.url, "aroha", TEST_PASSWORD)
+    url = f"{live_server.url}/contacts/{contact.pk}/edit/"
+    page.goto(url)
+    page.get_by_label("Purpose").fill("My unsaved wording")
+    page.wait_for_timeout(500)
+    page.goto(url)
+    expect(page.locator("#draft-notice")).to_be_visible()
+    expect(page.get_by_label("Purpose")).to_have_value("My unsaved wording")
+    services.contact_update(
+        actor=setting["aroha"],
+        contact_id=contact.pk,
+        expected_version=1,
+        changes={"purpose": "Saved from another device"},
+    )
+    page.goto(url)
+    expect(page.locator("#draft-notice")).to_be_hidden()
+    expect(page.get_by_label("Purpose")).to_have_value("Saved from another device")

@@ -10,6 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hononga.api import ERRORS, READ_ERRORS, Id, Problem, problem
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
 from hononga.checkins import ratelimit, selectors, services
 from hononga.checkins.models import CheckIn, CheckInLink
 from hononga.checkins.schemas import (
@@ -122,6 +124,14 @@ def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
             raise PracticeError(
                 "There is no such date.", errors={"since": ["There is no such date."]}
             ) from None
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.LIST,
+        whanau_id=filters.whanau,
+        summary="Listed check-ins (API)",
+        data={"filters": filters.model_dump(mode="json", exclude_none=True)},
+        request=request,
+    )
     checkins = selectors.checkin_list(
         user=request.auth,  # type: ignore[attr-defined]
         relationship_id=filters.relationship,
@@ -185,6 +195,14 @@ def checkin_detail(request: HttpRequest, checkin_id: Id) -> Any:
     checkin = selectors.checkin_list(user=request.auth).filter(pk=checkin_id).first()  # type: ignore[attr-defined]
     if checkin is None:
         raise services.NotFound("Not found")
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.VIEW,
+        target=checkin,
+        whanau_id=checkin.relationship.whanau_id,
+        summary=f"Viewed check-in {checkin.pk} (API)",
+        request=request,
+    )
     return checkin_out(checkin, selectors.flags_of(checkin, services.thresholds()))
 
 
@@ -202,6 +220,13 @@ def link_list(request: HttpRequest, relationship: Id | None = None) -> Any:
     ).order_by("-created_at", "-id")
     if relationship is not None:
         links = links.filter(relationship_id=relationship)
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.LIST,
+        summary="Listed check-in links (API)",
+        data={"filters": {"relationship": relationship} if relationship else {}},
+        request=request,
+    )
     return _Page(links, link_out)
 
 

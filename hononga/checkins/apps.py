@@ -27,4 +27,9 @@ def register_map_provider() -> None:
         return
     from hononga.checkins.selectors import latest_checkins_for_relationships
 
-    hooks.LATEST_CHECKINS_PROVIDER = latest_checkins_for_relationships
+    current = getattr(hooks, "LATEST_CHECKINS_PROVIDER", None)
+    if isinstance(current, list):  # a list of providers
+        if latest_checkins_for_relationships not in current:
+            current.append(latest_checkins_for_relationships)
+    else:
+        hooks.LATEST_CHECKINS_PROVIDER = latest_checkins_for_relationships

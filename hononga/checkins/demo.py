@@ -76,8 +76,10 @@ def load(stdout: Any) -> None:
             .select_related("whanau")
             .order_by("whanau__name")
         )
-        patterns = list(PATTERNS)
-        for index, allocation in enumerate(allocations):
+        # Every practitioner's first relationships tell each story, so every flag shows.
+        patterns = ["falling", "polite", "quiet", "growing", "steady"]
+        story = 0
+        for allocation in allocations:
             whanau = allocation.whanau
             members = [
                 m.person
@@ -86,8 +88,9 @@ def load(stdout: Any) -> None:
                 .order_by("person__search_key", "person_id")
                 if m.person.kind in {PersonKind.PARENT, PersonKind.RANGATAHI, PersonKind.TAMARIKI}
             ][:2]
-            for offset, member in enumerate(members):
-                pattern = patterns[(index + offset) % len(patterns)]
+            for member in members:
+                pattern = patterns[story % len(patterns)]
+                story += 1
                 relationship = _relationship(whanau, worker, member, today)
                 if not Consent.objects.filter(person=member, purpose=ConsentPurpose.CHECK_INS):
                     Consent.objects.create(
@@ -149,8 +152,11 @@ def _year_of_checkins(
         progress = n / max(1, len(dates) - 1)
         level = start_level + (end_level - start_level) * progress
         if pattern == "falling" and n == len(dates) - 1:
-            level = end_level - 0.6
+            level = end_level - 1.6  # a fall that is more than chance
         answers = _answers(rng, level)
+        if pattern == "polite":
+            answers["power_sharing"] = 7  # polite, but without a real say
+
         channel = rng.choice([Channel.IN_SESSION, Channel.IN_SESSION, Channel.LINK, Channel.PHONE])
         CheckIn.objects.create(
             relationship=relationship,
@@ -172,8 +178,8 @@ def _year_of_checkins(
                 key: None if value is None else min(10, value + rng.choice([0, 0, 1]))
                 for key, value in answers.items()
             }
-            if pattern == "polite" and mirror["power_sharing"] is not None:
-                mirror["power_sharing"] = min(10, (answers["power_sharing"] or 0) + 3)
+            if pattern == "polite":
+                mirror["power_sharing"] = 10
             CheckIn.objects.create(
                 relationship=relationship,
                 rater=worker,

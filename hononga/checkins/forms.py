@@ -1,14 +1,17 @@
 """Forms for staff pages, and the parsing of the eight answers (shared by every way to answer)."""
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hononga.checkins import instrument
 from hononga.checkins.models import CheckInSettings, Form, Language
 from hononga.checkins.services import MAX_LINK_DAYS
+from hononga.core.errors import PracticeError
 from hononga.whanau.models import Person
 
 
@@ -26,6 +29,19 @@ def parse_answers(data: QueryDict) -> tuple[dict[str, Any], str]:
         else:
             items[key] = raw
     return items, data.get("comment", "")[: instrument.COMMENT_MAX + 1]
+
+
+def parse_moment(text: str) -> datetime | None:
+    """A datetime-local value ("2026-03-01T14:30") in New Zealand time; blank means now."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        message = str(_("Give the date and time of the call, for example 1 March 2026 2:30 pm."))
+        raise PracticeError(message, errors={"answered_at": [message]}) from None
+    return timezone.make_aware(moment)
 
 
 def _person_choices(people: list[Person]) -> list[tuple[str, str]]:

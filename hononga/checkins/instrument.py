@@ -176,14 +176,18 @@ TEXT: dict[str, dict[str, str]] = {
             "Ko te 0 he kāore rawa. Ko te 10 he āe rawa. Ka āhei koe ki te waiho i ētahi."
         ),
     },
+    # A collateral rater's link does not name the person they are answering about: a link can
+    # be forwarded, and the page shows nothing about the whānau but the worker's name.
     "intro_collateral": {
         "en": (
-            "You know {person} and their work with {worker}. Answer each sentence as you see "
-            "it for {person}."
+            "{worker} would like to know how you see their work with the person you know "
+            "(the one {worker} asked you about). Answer each sentence as you think it is for "
+            "them. You can skip any, but please answer at least 6 of the 8."
         ),
         "mi": (
-            "E mōhio ana koe ki a {person} me tā rāua mahi tahi ko {worker}. Whakautua ia "
-            "rerenga i tāu e kite ana mō {person}."
+            "E hiahia ana a {worker} ki te mōhio ki tāu e kite ana mō tā rātou mahi tahi ki te "
+            "tangata e mōhio ana koe (te tangata i pātai ai a {worker} ki a koe). Whakautua ia "
+            "rerenga i tōu whakaaro mō rātou. Me whakautu kia 6 o ngā 8."
         ),
     },
     "comment": {

@@ -30,8 +30,11 @@ def home_panel(request: HttpRequest, user: Any) -> str:
 
 
 def relationship_panel(request: HttpRequest, relationship: Relationship) -> str:
+    from hononga.checkins.services import practitioner_side
     from hononga.checkins.views import _can_write
 
+    if practitioner_side(relationship) is None:
+        return ""  # check-ins are about relationships with a practitioner
     trends = selectors.relationship_trends(relationship)
     return render_to_string(
         "checkins/_relationship_panel.html",

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -316,6 +316,8 @@ def clean_answers(
         comment = ""
     elif len(comment) > instrument.COMMENT_MAX:
         errors["comment"] = [instrument.text("comment_too_long", language)]
+    elif "\x00" in comment:
+        errors["comment"] = [_("The comment contains a character that cannot be saved.")]
     if errors:
         first = next(iter(errors.values()))[0]
         raise PracticeError(first, errors=errors)
@@ -336,7 +338,7 @@ def clean_answers(
 def _editable_relationship(actor: User, relationship_id: int) -> Relationship:
     try:
         relationship = relationship_access.get_relationship_for_user(actor, relationship_id)
-    except Exception:  # Http404 from the access helper
+    except Http404:
         raise _not_found() from None
     if actor.role not in whanau_access.CASE_WRITER_ROLES or not (
         relationship_access.can_edit_relationship(actor, relationship)
@@ -451,6 +453,9 @@ def _save_checkin(
     recorded_by: User | None,
     link: CheckInLink | None = None,
 ) -> CheckIn:
+    # One writer at a time per relationship, so that the derived fields (latest, previous,
+    # pairing) computed below always see every committed check-in of the relationship.
+    Relationship.objects.select_for_update().filter(pk=relationship.pk).values_list("pk").first()
     checkin = CheckIn(
         relationship=relationship,
         rater=rater,
@@ -541,6 +546,9 @@ def checkin_archive(
             errors={"reason": [_("Say why this check-in is being archived.")]},
         )
     with transaction.atomic():
+        Relationship.objects.select_for_update().filter(pk=relationship.pk).values_list(
+            "pk"
+        ).first()
         checkin = CheckIn.objects.select_for_update().get(pk=found.pk)
         if checkin.archived_at is not None:
             raise _not_found()
@@ -677,7 +685,6 @@ class OpenLink:
 
     link: CheckInLink
     worker: str
-    person: str  # the person the collateral rater is answering about ("" for their own)
 
     @property
     def form(self) -> str:
@@ -723,13 +730,7 @@ def link_open(raw_token: str) -> OpenLink:
     state = _link_state(link)
     if state != "open":
         raise LinkUnavailable(state, link.language)
-    member = other_side(link.relationship)
-    person = (
-        member.preferred_name
-        if link.perspective == Perspective.COLLATERAL and member is not None
-        else ""
-    )
-    return OpenLink(link=link, worker=worker_name(link.relationship), person=person)
+    return OpenLink(link=link, worker=worker_name(link.relationship))
 
 
 def link_answer(

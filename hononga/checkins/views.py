@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -106,15 +107,15 @@ def _form_context(
     language: str,
     worker: str,
     person: str = "",
-    collateral_about: str = "",
+    collateral: bool = False,
     values: dict[str, Any] | None = None,
     comment: str = "",
     error: PracticeError | None = None,
 ) -> dict[str, Any]:
     errors = error.errors if error is not None else {}
     lang = language if form != Form.MIRROR else "en"
-    if collateral_about:
-        intro = instrument.text("intro_collateral", lang, person=collateral_about, worker=worker)
+    if collateral:
+        intro = instrument.text("intro_collateral", lang, worker=worker)
     elif form == Form.CHILD:
         intro = instrument.text("intro_child", lang, worker=worker)
     elif form == Form.MIRROR:
@@ -270,9 +271,11 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
     error: PracticeError | None = None
     values: dict[str, Any] = {}
     comment = ""
+    when_text = request.POST.get("answered_at", "")[:20]
     if request.method == "POST":
         values, comment = forms.parse_answers(request.POST)
         try:
+            answered_at = None if mirror else forms.parse_moment(when_text)
             services.checkin_record(
                 actor=request.user,
                 relationship_id=relationship.pk,
@@ -283,6 +286,7 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
                 items=values,
                 comment=comment,
                 language=language,
+                answered_at=answered_at,
                 request=request,
             )
         except PracticeError as caught:
@@ -298,9 +302,7 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
         language=language,
         worker=worker,
         person=member.preferred_name if member else "",
-        collateral_about=member.preferred_name
-        if perspective == Perspective.COLLATERAL and member
-        else "",
+        collateral=perspective == Perspective.COLLATERAL,
         values=values,
         comment=comment,
         error=error,
@@ -314,6 +316,9 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
             "rater_name": rater_name,
             "form_value": form_kind,
             "language_value": language,
+            "when_text": when_text,
+            "when_max": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "when_errors": error.errors.get("answered_at", []) if error else [],
             "relationship_url": relationship_url(relationship),
         }
     )
@@ -387,7 +392,6 @@ def handover_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(HANDOVER, None)
         return redirect("home")
     worker = services.worker_name(relationship)
-    member = services.other_side(relationship)
     language = request.GET.get("lang") or request.POST.get("lang") or state["language"]
     language = language if language in Language.values else "en"
     error: PracticeError | None = None
@@ -419,9 +423,7 @@ def handover_view(request: HttpRequest) -> HttpResponse:
         form=state["form"],
         language=language,
         worker=worker,
-        collateral_about=member.preferred_name
-        if state["perspective"] == Perspective.COLLATERAL and member
-        else "",
+        collateral=state["perspective"] == Perspective.COLLATERAL,
         values=values,
         comment=comment,
         error=error,
@@ -654,7 +656,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         form=opened.form,
         language=language,
         worker=opened.worker,
-        collateral_about=opened.person,
+        collateral=opened.link.perspective == Perspective.COLLATERAL,
         values=values,
         comment=comment,
         error=error,

@@ -11,6 +11,7 @@ class ContactsConfig(AppConfig):
         from hononga.contacts import panels as contact_panels
         from hononga.core import nav, panels
 
+        panels.register("home", contact_panels.home_panel, order=20)
         panels.register("whanau", contact_panels.whanau_panel, order=30)
         panels.register("person", contact_panels.person_panel, order=30)
         panels.register("relationship", contact_panels.relationship_panel, order=30)

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from hononga.accounts.models import Role
 from hononga.contacts import selectors
 from hononga.whanau import access
 
@@ -58,5 +59,25 @@ def relationship_panel(request: HttpRequest, relationship: Any) -> str:
         request,
         title="relationship",
         filters=selectors.ContactFilters(relationship=relationship.pk),
-        list_query=f"whanau={relationship.whanau_id}",
+        list_query=f"relationship={relationship.pk}",
+    )
+
+
+HOME_WHANAU_LIMIT = 12
+
+
+def home_panel(request: HttpRequest, user: Any) -> str:
+    """Home: one step to the contact form for each of the user's whānau (supervisors: links)."""
+    role = getattr(user, "role", None)
+    if role not in access.CASE_WRITER_ROLES:
+        return ""
+    if role == Role.SUPERVISOR:  # they see the team's whānau: the supervision view is theirs
+        return render_to_string("contacts/_home_panel.html", {"supervisor": True}, request=request)
+    whanau = list(
+        selectors.writable_whanau_for(user).filter(status="open")[: HOME_WHANAU_LIMIT + 1]
+    )
+    return render_to_string(
+        "contacts/_home_panel.html",
+        {"whanau_list": whanau[:HOME_WHANAU_LIMIT], "more": len(whanau) > HOME_WHANAU_LIMIT},
+        request=request,
     )

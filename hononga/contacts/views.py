@@ -38,15 +38,17 @@ from hononga.contacts.models import (
 )
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.request import AuthedRequest
+from hononga.relationships import access as relationship_access
 from hononga.relationships.models import Relationship
 from hononga.whanau import access
 
 PAGE_SIZE = 25
+# The same colours as static/css/contacts.css (.quadrant--with …), for the charts.
 QUADRANT_COLOURS = {
     Quadrant.WITH: "#1f6f4a",
     Quadrant.TO: "#a3342b",
-    Quadrant.FOR: "#b06a00",
-    Quadrant.NOT: "#5c6661",
+    Quadrant.FOR: "#8a5300",
+    Quadrant.NOT: "#4f5955",
 }
 
 
@@ -261,7 +263,7 @@ def contact_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "conflict": conflict,
             "conflict_rows": _conflict_rows(form, conflict) if conflict else [],
             "draft_key": f"contact-draft:{request.user.pk}:{whanau.pk}:{contact.pk}",
-            "restore_draft": False,
+            "restore_draft": request.method != "POST" and conflict is None,
             **quadrant_context(form["support"].value(), form["control"].value()),
         },
     )
@@ -351,6 +353,16 @@ def contact_list_view(request: AuthedRequest) -> HttpResponse:
             mode=data.get("mode") or "",
             quadrant=data.get("quadrant") or "",
         )
+    # From a relationship's page: not a form control (a whānau can have many relationships).
+    filters.relationship = _int_or_none(request.GET.get("relationship"))
+    relationship = (
+        relationship_access.relationships_for_user(request.user)
+        .select_related("person_a", "person_b")
+        .filter(pk=filters.relationship)
+        .first()
+        if filters.relationship
+        else None
+    )
     contacts = selectors.contact_list(user=request.user, filters=filters)
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     record_event(
@@ -371,6 +383,7 @@ def contact_list_view(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "filtered": any(v for v in vars(filters).values()),
+            "relationship": relationship,
             "querystring_without_page": f"{encoded}&" if encoded else "",
             "can_record": request.user.role in access.CASE_WRITER_ROLES,
         },

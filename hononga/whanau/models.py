@@ -60,7 +60,8 @@ class Whanau(CaseRecord):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_key = fold(self.name)
+        # Folding can lengthen a name (ligatures expand); the key only needs a prefix to search.
+        self.search_key = fold(self.name)[:NAME_MAX]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -154,7 +155,7 @@ class Person(CaseRecord):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_key = fold(self.full_name)
+        self.search_key = fold(self.full_name)[: 2 * NAME_MAX + 1]
         # Digits only (and a leading +), so the duplicate check can compare numbers.
         self.phone = re.sub(r"(?!^\+)[^\d]", "", self.phone.strip())
         super().save(*args, **kwargs)  # type: ignore[arg-type]

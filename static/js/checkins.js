@@ -95,14 +95,41 @@
         if (nav.parentNode) nav.parentNode.removeChild(nav);
       }
     }
+    // A link in the error summary opens the question it is about.
+    document.querySelectorAll(".error-summary a[href^='#q-']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        var index = steps.indexOf(target);
+        if (index >= 0 && form.classList.contains("stepping")) {
+          event.preventDefault();
+          show(index, true);
+        }
+      });
+    });
     back.addEventListener("click", function () { show(current - 1, true); });
     next.addEventListener("click", function () { show(current + 1, true); });
     if (small.addEventListener) small.addEventListener("change", apply);
     apply();
   }
 
+  function copyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector(".copy-status");
+      if (!field) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (status) status.textContent = button.getAttribute("data-copied") || "Copied";
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     readAloud(document);
+    copyButtons(document);
     document.querySelectorAll("form.checkin-form").forEach(function (form) {
       keepAnswers(form);
       if (form.hasAttribute("data-stepper")) stepper(form);

@@ -59,6 +59,12 @@
     if (form.hasAttribute("data-draft-restore")) {
       var saved = null;
       try { saved = JSON.parse(store.getItem(key)); } catch (e) { saved = null; }
+      var version = form.elements.version ? form.elements.version.value : "";
+      if (saved && (saved.version || "") !== version) {
+        // A draft of an older version of the record: restoring it would undo someone's change.
+        store.removeItem(key);
+        saved = null;
+      }
       if (saved && saved.values && JSON.stringify(saved.values) !== initial) {
         apply(form, saved.values);
         if (notice) notice.hidden = false;
@@ -70,7 +76,12 @@
     function save() {
       var values = collect(form);
       if (JSON.stringify(values) === initial) return;
-      try { store.setItem(key, JSON.stringify({ saved: Date.now(), values: values })); } catch (e) { /* full */ }
+      var draft = {
+        saved: Date.now(),
+        version: form.elements.version ? form.elements.version.value : "",
+        values: values,
+      };
+      try { store.setItem(key, JSON.stringify(draft)); } catch (e) { /* storage full: no draft */ }
     }
     form.addEventListener("input", function () {
       window.clearTimeout(timer);

@@ -186,6 +186,9 @@ def test_it_refuses_unknown_questions_and_long_comments(practitioner, relationsh
     with pytest.raises(PracticeError) as error:
         record(practitioner, relationship, person, comment="x" * 5001)
     assert "comment" in error.value.errors
+    with pytest.raises(PracticeError) as error:
+        record(practitioner, relationship, person, comment="nul\x00here")
+    assert "comment" in error.value.errors
     assert CheckIn.objects.count() == 0
 
 

@@ -102,3 +102,13 @@ def test_it_refuses_impossible_input():
         s.reliable_change_index(1, 2, 0)
     with pytest.raises(ValueError):
         s.feldt_interval(0.9, 1, 8)
+
+
+def test_feldt_interval_of_the_feldt_woodruff_salih_example():
+    # Feldt, Woodruff & Salih (1987): alpha .79 from 26 items and 41 examinees, a two-sided 90%
+    # interval (the example R's psychometric::alpha.CI documents): about .70 to .86.
+    low, high = s.feldt_interval(0.79, 41, 26, level=0.90)
+    assert (round(low, 2), round(high, 2)) == (0.70, 0.86)
+    df1, df2 = 40, 40 * 25
+    assert low == pytest.approx(1 - 0.21 * scipy.stats.f.ppf(0.95, df1, df2), abs=1e-9)
+    assert high == pytest.approx(1 - 0.21 * scipy.stats.f.ppf(0.05, df1, df2), abs=1e-9)

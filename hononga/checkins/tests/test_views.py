@@ -370,3 +370,34 @@ def test_only_admins_see_the_thresholds_page(practitioner_client, supervisor_cli
         supervisor_client.post(reverse("checkins:settings"), {"low_score": "1"}).status_code == 404
     )
     assert CheckInSettings.objects.filter(low_score=1).count() == 0
+
+
+def test_a_phone_check_in_keeps_the_time_of_the_call(practitioner_client, relationship, consented):
+    url = reverse("checkins:enter", args=[relationship.pk])
+    base = {**answers_post("9"), "rater": consented.pk, "form": "adult", "language": "en"}
+    when = timezone.localtime() - timedelta(days=2)
+    saved = practitioner_client.post(url, {**base, "answered_at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert saved.status_code == 302
+    answered = timezone.localtime(CheckIn.objects.get().answered_at)
+    assert answered.strftime("%Y-%m-%d %H:%M") == when.strftime("%Y-%m-%d %H:%M")
+    bad = practitioner_client.post(url, {**base, "answered_at": "yesterday"})
+    assert bad.status_code == 422 and "Give the date and time of the call" in bad.content.decode()
+    future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    assert practitioner_client.post(url, {**base, "answered_at": future}).status_code == 422
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_collateral_link_does_not_name_the_person(practitioner, relationship, whanau):
+    aunty = f.member(whanau, "Ngaio")
+    f.give_consent(aunty, practitioner)
+    _link, raw = services.link_create(
+        actor=practitioner,
+        relationship_id=relationship.pk,
+        rater_id=aunty.pk,
+        perspective="collateral",
+    )
+    html = Client().get(reverse("checkins:answer", args=[raw])).content.decode()
+    assert "how you see their work with the person you know" in html
+    assert "Mere" not in html and "Ngaio" not in html and "Kōwhai" not in html
+    Client().post(reverse("checkins:answer", args=[raw]), answers_post("7"))
+    assert CheckIn.objects.get().perspective == "collateral"

@@ -331,3 +331,24 @@ def test_a_screening_gate_refusal_is_shown_above_the_form(practitioner_client, w
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Record the screening first."]
     assert Contact.objects.count() == 0
+
+
+def test_the_home_page_links_straight_to_the_form(practitioner_client, supervisor_client, whanau):
+    html = practitioner_client.get(reverse("home")).content.decode()
+    assert reverse("contacts:create", args=[whanau.pk]) in html
+    html = supervisor_client.get(reverse("home")).content.decode()
+    assert reverse("contacts:supervision:index") in html
+
+
+def test_the_list_shows_one_relationships_contacts(
+    practitioner_client, outsider_client, practitioner, whanau, person, child, contact
+):
+    relationship = relationship_between(whanau, person, child)
+    other = make_contact(whanau=whanau, practitioner=practitioner, participants=[child])
+    other.relationships.set([relationship])
+    response = practitioner_client.get(reverse("contacts:list"), {"relationship": relationship.pk})
+    assert [c.pk for c in response.context["page_obj"].object_list] == [other.pk]
+    assert "Showing contacts about the relationship between" in response.content.decode()
+    response = outsider_client.get(reverse("contacts:list"), {"relationship": relationship.pk})
+    assert response.context["page_obj"].paginator.count == 0
+    assert "Showing contacts about" not in response.content.decode()

@@ -179,3 +179,11 @@ def test_break_glass_needs_a_real_reason_and_is_audited(whanau, outsider):
     event = AuditEvent.objects.get(action=Action.BREAK_GLASS)
     assert event.whanau_id == whanau.pk
     assert "Ātaahua" in event.reason
+
+
+def test_a_name_that_lengthens_when_folded_is_still_saved(practitioner, team_north):
+    # "ﷺ" folds to 18 letters: the search key must not overflow its column (PostgreSQL).
+    whanau = services.whanau_create(actor=practitioner, name="ﷺ" * 150, team=team_north)
+    whanau.refresh_from_db()
+    assert whanau.name == "ﷺ" * 150
+    assert len(whanau.search_key) <= 200

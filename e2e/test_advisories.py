@@ -1,0 +1,109 @@
+"""Practice advisories in the browser: an admin publishes a measles advisory; a practitioner
+plans a home visit for a whānau in the affected region, is screened, is told to switch to phone
+or video, and records a phone contact instead. Every page passes axe."""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import axe_check, login
+from hononga.accounts.models import Role
+from hononga.advisories.models import Advisory, Screening
+from hononga.contacts.models import Contact
+from hononga.factories import (
+    TEST_PASSWORD,
+    AllocationFactory,
+    MembershipFactory,
+    PersonFactory,
+    RegionFactory,
+    TeamFactory,
+    UserFactory,
+    WhanauFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def setting() -> dict[str, Any]:
+    waikato = RegionFactory(name="Waikato")
+    team = TeamFactory(name="Kirikiriroa team", region=waikato)
+    aroha = UserFactory(username="aroha", preferred_name="Aroha", teams=[team])
+    priya = UserFactory(username="priya", preferred_name="Priya", role=Role.ADMIN)
+    whanau = WhanauFactory(name="Kōwhai whānau", team=team)
+    AllocationFactory(whanau=whanau, user=aroha)
+    mere = PersonFactory(preferred_name="Mere", other_names="Kōwhai")
+    MembershipFactory(person=mere, whanau=whanau, role="mother")
+    return {"aroha": aroha, "priya": priya, "whanau": whanau, "mere": mere, "region": waikato}
+
+
+def test_admin_publishes_and_practitioner_switches_to_phone(
+    page: Page, live_server: Any, setting: dict[str, Any]
+) -> None:
+    base = live_server.url
+    login(page, base, "priya", TEST_PASSWORD)
+    page.goto(f"{base}/advisories/")
+    axe_check(page, "advisories-list-empty")
+    page.get_by_role("link", name="Publish an advisory").click()
+    axe_check(page, "advisory-form")
+    page.get_by_label("Title").fill("Measles outbreak — Waikato")
+    page.get_by_label("Condition").select_option("measles")
+    page.get_by_label("Waikato").check()
+    page.get_by_label("Starts").fill("2020-01-01")
+    page.get_by_label("Guidance for practitioners").fill("Screen before every home visit.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name="Measles outbreak — Waikato")).to_be_visible()
+    axe_check(page, "advisory-detail")
+    assert Advisory.objects.count() == 1
+    page.goto(f"{base}/advisories/rules/")
+    axe_check(page, "advisory-rules")
+    page.goto(f"{base}/advisories/report/")
+    axe_check(page, "advisory-report")
+    page.context.clear_cookies()
+
+    login(page, base, "aroha", TEST_PASSWORD)
+    axe_check(page, "home-with-advisory")
+    whanau = setting["whanau"]
+    page.goto(f"{base}/whanau/{whanau.pk}/")
+    expect(page.get_by_text("Practice advisory:")).to_be_visible()
+    axe_check(page, "whanau-with-banner")
+    page.get_by_role("link", name="Plan a contact").first.click()
+    axe_check(page, "screening-form")
+    page.get_by_label("Planned contact").select_option("home_visit")
+    for name in [
+        "fever",
+        "cough",
+        "rash",
+        "vulnerable_pepi",
+        "vulnerable_pregnant",
+        "vulnerable_immunocompromised",
+        "vulnerable_housing",
+    ]:
+        page.check(f"input[name={name}][value=no]")
+    page.check("input[name=exposure][value=yes]")
+    page.check("input[name=people_immunisation][value=all_immune]")
+    page.check("input[name=practitioner_immunisation][value=immune]")
+    page.get_by_role("button", name="Get the recommendation").click()
+    expect(
+        page.get_by_role("heading", name="Recommendation: Switch to phone or video")
+    ).to_be_visible()
+    axe_check(page, "screening-recommendation")
+    page.get_by_role("link", name="Record the contact").click()
+    expect(page.get_by_label("How", exact=True)).to_have_value("phone")
+    axe_check(page, "contact-form-after-screening")
+    page.set_viewport_size({"width": 360, "height": 800})
+    axe_check(page, "contact-form-after-screening-360px")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_label("Mere Kōwhai").check()
+    page.get_by_label("Purpose").fill("Check in by phone instead of visiting")
+    page.get_by_label("Support you gave (0–10)").fill("8")
+    page.get_by_label("Control you exercised (0–10)").fill("6")
+    page.get_by_label("Yes — decisions were made with them").check()
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name="Record a contact")).to_have_count(0)
+    contact = Contact.objects.get()
+    assert contact.mode == "phone"
+    screening = Screening.objects.get()
+    assert screening.contact_id == contact.pk and screening.recommended_mode == "remote"
+    axe_check(page, "contact-detail-after-screening")

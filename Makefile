@@ -40,6 +40,14 @@ e2e: $(STAMP)
 	test -d node_modules/axe-core || npm ci --no-audit --no-fund
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest e2e -p no:cacheprovider
 
+## make bench: every benchmark in bench/ on SQLite (each makes and removes its own database)
+.PHONY: bench
+bench: $(STAMP)
+	@for script in bench/*.py; do \
+	  echo "== $$script"; \
+	  env -u DATABASE_URL HONONGA_ENV=test $(BIN)/python $$script || exit 1; \
+	done
+
 check-deploy: $(STAMP)
 	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=hononga.example.org $(BIN)/hononga check --deploy --fail-level WARNING

@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -270,7 +270,9 @@ def run(kind: str) -> None:
     )
     median = statistics.median(page_times)
     verdict = "PASS" if median < TARGET_MS else "FAIL"
-    print(f"  target < {TARGET_MS} ms server time: {verdict} ({datetime.now():%Y-%m-%d %H:%M})")
+    print(
+        f"  target < {TARGET_MS} ms server time: {verdict} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 if __name__ == "__main__":

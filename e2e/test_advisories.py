@@ -107,3 +107,44 @@ def test_admin_publishes_and_practitioner_switches_to_phone(
     screening = Screening.objects.get()
     assert screening.contact_id == contact.pk and screening.recommended_mode == "remote"
     axe_check(page, "contact-detail-after-screening")
+
+
+def test_an_urgent_in_person_contact_without_screening_needs_one_stated_reason(
+    page: Page, live_server: Any, setting: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from hononga.advisories import selectors
+    from hononga.advisories.models import Override
+
+    advisory = Advisory.objects.create(
+        title="Measles outbreak",
+        condition="measles",
+        starts=date(2020, 1, 1),
+        guidance="Screen before home visits.",
+        rule_table=selectors.current_rule_table(),
+        published_by=setting["priya"],
+    )
+    advisory.regions.set([setting["region"]])
+    base = live_server.url
+    login(page, base, "aroha", TEST_PASSWORD)
+    page.goto(f"{base}/whanau/{setting['whanau'].pk}/contacts/new/")
+    expect(page.locator("[name=urgent_reason]")).to_have_count(1)
+    page.get_by_label("How", exact=True).select_option("home_visit")
+    page.get_by_label("Mere Kōwhai").check()
+    page.get_by_label("Purpose").fill("Safety visit after a call from school")
+    page.get_by_label("Support you gave (0–10)").fill("7")
+    page.get_by_label("Control you exercised (0–10)").fill("7")
+    page.get_by_label("Yes — decisions were made with them").check()
+    page.get_by_role("button", name="Save contact").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Screen first, or give the urgent reason.")
+    axe_check(page, "contact-form-urgent-reason-error")
+    summary.get_by_role("link", name="Screen first, or give the urgent reason.").click()
+    reason = page.get_by_label("Urgent reason it could not wait for a screening")
+    expect(reason).to_be_focused()
+    reason.fill("The child's immediate safety: a call from school")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name="Record a contact")).to_have_count(0)
+    assert Override.objects.get().reason == "The child's immediate safety: a call from school"
+    assert Contact.objects.get().mode == "home_visit"

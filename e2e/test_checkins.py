@@ -186,3 +186,23 @@ def test_the_te_reo_child_form_and_the_kind_pages_are_accessible(
         expect(page.get_by_role("heading", level=1)).to_have_text("This link has expired")
         axe_check(page, "checkin-link-expired")
     phone.close()
+
+
+def test_a_supervisor_sees_the_relationships_needing_attention_in_supervision(
+    page: Page, live_server, setting
+):
+    f.checkin(
+        setting["relationship"],
+        setting["hine"],
+        answers=f.items(4),
+        when=timezone.now() - timedelta(days=1),
+    )
+    team = setting["aroha"].teams.first()
+    UserFactory(username="wiremu", role=Role.SUPERVISOR, teams=[team])
+    login(page, live_server.url, "wiremu", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/supervision/{setting['aroha'].pk}/")
+    attention = page.locator("section.attention")
+    expect(attention).to_contain_text("Hine Kōwhai")
+    expect(attention.locator(".flag--low")).to_have_text("Low")
+    expect(attention.get_by_role("link", name="Send Hine a link")).to_have_count(0)
+    axe_check(page, "supervision-attention")

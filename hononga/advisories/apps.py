@@ -23,4 +23,5 @@ class AdvisoriesConfig(AppConfig):
         panels.register("contact_form", advisory_panels.contact_form_panel, order=10)
         panels.register("home", advisory_panels.home_panel, order=5)
         panels.register("manage", advisory_panels.manage_panel, order=50)
+        panels.register("supervision", advisory_panels.supervision_panel, order=40)
         nav.register(_("Advisories"), "advisories:list", order=80, roles={Role.ADMIN})

@@ -34,10 +34,7 @@ def can_give_consent(person: Person, today: date | None = None) -> bool:
 def consent_ok(person: Person) -> bool:
     if not can_give_consent(person):
         return True
-    purpose = getattr(ConsentPurpose, "IMMUNISATION", None)
-    if purpose is None:
-        return False
-    return consent_current(person, purpose)
+    return consent_current(person, ConsentPurpose.IMMUNISATION)
 
 
 def people_of(user: Any, whanau: Any) -> list[dict[str, Any]]:

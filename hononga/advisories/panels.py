@@ -1,5 +1,6 @@
 """Panels: the advisory banner, the whānau page's "Plan a contact", home, contact form, manage."""
 
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -36,16 +37,37 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     )
 
 
+def _posted_day(request: HttpRequest) -> date | None:
+    """The day of the contact being saved (the gate checks that day, not today)."""
+    raw = str(request.POST.get("occurred_at", ""))[:16]
+    try:
+        return datetime.strptime(raw, "%Y-%m-%dT%H:%M").date()
+    except ValueError:
+        return None
+
+
 def contact_form_panel(request: HttpRequest, whanau: Any) -> str:
-    advisory = selectors.active_for_whanau(whanau)
+    """The gate on the contact form, and its one "urgent reason" input.
+
+    The contacts app parses the value (ContactForm.urgent_reason) and hands it to the gate; the
+    input lives here, shown only while an advisory is active, with the id the contact form's error
+    summary links to.
+    """
+    posted = _posted_day(request)
+    advisory = (selectors.active_for_whanau(whanau, posted) if posted else None) or (
+        selectors.active_for_whanau(whanau)
+    )
     if advisory is None:
         return ""
+    screening_id = request.POST.get("screening") or request.GET.get("screening", "")
+    reason = request.POST.get("urgent_reason", request.GET.get("urgent_reason", ""))
     return render_to_string(
         "advisories/_contact_form_panel.html",
         {
             "advisory": advisory,
             "whanau": whanau,
-            "screening_id": request.GET.get("screening", ""),
+            "screening_id": screening_id if str(screening_id).isdigit() else "",
+            "urgent_reason": str(reason)[:2000],
         },
         request=request,
     )
@@ -81,6 +103,33 @@ def home_panel(request: HttpRequest, user: Any) -> str:
             "affected_count": affected_count,
             "overrides": overrides,
             "is_admin": getattr(user, "role", None) == Role.ADMIN,
+        },
+        request=request,
+    )
+
+
+SUPERVISION_LIMIT = 20
+
+
+def supervision_panel(request: HttpRequest, practitioner: Any) -> str:
+    """A supervisor with one practitioner: their in-person contacts without a screening."""
+    if getattr(request.user, "role", None) != Role.SUPERVISOR:
+        return ""
+    overrides = list(
+        Override.objects.filter(
+            practitioner=practitioner, whanau__in=access.whanau_for_user(request.user)
+        )
+        .select_related("whanau", "advisory", "contact")
+        .order_by("-created_at", "-pk")[: SUPERVISION_LIMIT + 1]
+    )
+    if not overrides:
+        return ""
+    return render_to_string(
+        "advisories/_supervision_panel.html",
+        {
+            "overrides": overrides[:SUPERVISION_LIMIT],
+            "more": len(overrides) > SUPERVISION_LIMIT,
+            "practitioner": practitioner,
         },
         request=request,
     )

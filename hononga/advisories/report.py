@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from hononga.whanau.models import ImmunisationStatus, Person
 
@@ -24,11 +24,22 @@ class AdvisoryReport:
     unknown_people: list[Person] = field(default_factory=list)
 
 
+def _mode_label(value: str) -> str:
+    from hononga.contacts.models import Mode
+
+    return str(Mode(value).label) if value in Mode.values else value
+
+
 def build(
     advisories: QuerySet[Advisory], whanau: QuerySet[Any], start: date | None, end: date | None
 ) -> list[AdvisoryReport]:
     rows: list[AdvisoryReport] = []
-    for advisory in advisories.prefetch_related("regions"):
+    # Only advisories in force at some time in the period.
+    if end:
+        advisories = advisories.filter(starts__lte=end)
+    if start:
+        advisories = advisories.filter(Q(ends__isnull=True) | Q(ends__gte=start))
+    for advisory in advisories.order_by("starts", "pk").prefetch_related("regions"):
         screenings = Screening.objects.filter(advisory=advisory, whanau__in=whanau)
         overrides = Override.objects.filter(advisory=advisory, whanau__in=whanau)
         if start:
@@ -59,7 +70,7 @@ def build(
                 screenings=screenings.count(),
                 adapted=adapted,
                 by_mode=sorted(
-                    (str(rules.RECOMMENDATIONS.get(rec, rec)), actual, n)
+                    (str(rules.RECOMMENDATIONS.get(rec, rec)), _mode_label(actual), n)
                     for (rec, actual), n in counts.items()
                 ),
                 overrides=overrides.count(),

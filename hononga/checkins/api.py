@@ -13,7 +13,7 @@ from hononga.api import ERRORS, READ_ERRORS, Id, Problem, problem
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.checkins import ratelimit, selectors, services
-from hononga.checkins.models import CheckIn, CheckInLink
+from hononga.checkins.models import Channel, CheckIn, CheckInLink, Perspective
 from hononga.checkins.schemas import (
     CheckInIn,
     CheckInLinkCreated,
@@ -104,6 +104,27 @@ class CheckInFilters(Schema):
         description="Only check-ins answered on or after this date (YYYY-MM-DD, NZ time).",
         examples=["2026-01-31"],
     )
+    until: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Only check-ins answered on or before this date (YYYY-MM-DD, NZ time).",
+        examples=["2026-12-31"],
+    )
+    perspective: Perspective | None = Field(
+        None, description="self (the person's own), mirror (the practitioner's) or collateral."
+    )
+    channel: Channel | None = Field(None, description="in_session, link (one-time link) or phone.")
+
+
+def _day(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PracticeError(
+            "There is no such date.", errors={field: ["There is no such date."]}
+        ) from None
 
 
 @router.get(
@@ -114,16 +135,17 @@ class CheckInFilters(Schema):
 )
 @paginate(Pagination)
 def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
-    _refuse_unknown_filters(request, {"relationship", "whanau", "rater", "since"})
+    _refuse_unknown_filters(
+        request, {"relationship", "whanau", "rater", "since", "until", "perspective", "channel"}
+    )
     t = services.thresholds()
-    since: date | None = None
-    if filters.since is not None:
-        try:
-            since = date.fromisoformat(filters.since)
-        except ValueError:
-            raise PracticeError(
-                "There is no such date.", errors={"since": ["There is no such date."]}
-            ) from None
+    since = _day(filters.since, "since")
+    until = _day(filters.until, "until")
+    if since is not None and until is not None and until < since:
+        raise PracticeError(
+            "The end date is before the start date.",
+            errors={"until": ["Give a date on or after 'since'."]},
+        )
     record_event(
         actor=request.auth,  # type: ignore[attr-defined]
         action=Action.LIST,
@@ -138,6 +160,9 @@ def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
         whanau_id=filters.whanau,
         rater_id=filters.rater,
         since=since,
+        until=until,
+        perspective=filters.perspective,
+        channel=filters.channel,
     )
     return _Page(checkins, lambda c: checkin_out(c, selectors.flags_of(c, t)))
 

@@ -11,6 +11,9 @@ class CheckinsConfig(AppConfig):
 
         panels.register("home", checkin_panels.home_panel, order=10)
         panels.register("relationship", checkin_panels.relationship_panel, order=20)
+        panels.register("whanau", checkin_panels.whanau_panel, order=20)
+        panels.register("person", checkin_panels.person_panel, order=20)
+        panels.register("supervision", checkin_panels.supervision_panel, order=10)
         panels.register("manage", checkin_panels.manage_panel, order=30)
         register_map_provider()
 

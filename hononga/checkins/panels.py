@@ -2,14 +2,19 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from hononga.accounts.models import Role
 from hononga.checkins import selectors
+from hononga.relationships import access as relationship_access
 from hononga.relationships.models import Relationship
+from hononga.whanau import access as whanau_access
+from hononga.whanau.models import PersonKind
 
 HOME_LIMIT = 15
+LIST_LIMIT = 20
 
 
 def home_panel(request: HttpRequest, user: Any) -> str:
@@ -25,6 +30,31 @@ def home_panel(request: HttpRequest, user: Any) -> str:
     return render_to_string(
         "checkins/_home_panel.html",
         {"items": items, "total": total, "has_relationships": has_relationships},
+        request=request,
+    )
+
+
+def supervision_panel(request: HttpRequest, practitioner: Any) -> str:
+    """A supervisor with one practitioner: that practitioner's relationships needing attention,
+    limited to the whānau the supervisor may see (the page itself checks who is supervised)."""
+    if getattr(request.user, "role", None) != Role.SUPERVISOR:
+        return ""
+    from hononga.checkins.views import relationship_url
+
+    visible = set(whanau_access.whanau_for_user(request.user).values_list("pk", flat=True))
+    everything, _total = selectors.relationships_needing_attention(user=practitioner)
+    mine = [item for item in everything if item.relationship.whanau_id in visible]
+    for item in mine[:HOME_LIMIT]:
+        item.url = relationship_url(item.relationship)  # type: ignore[attr-defined]
+    return render_to_string(
+        "checkins/_home_panel.html",
+        {
+            "items": mine[:HOME_LIMIT],
+            "total": len(mine),
+            "has_relationships": True,
+            "supervision": True,
+            "practitioner": practitioner,
+        },
         request=request,
     )
 
@@ -53,3 +83,68 @@ def manage_panel(request: HttpRequest, user: Any) -> str:
     if getattr(user, "role", None) != Role.ADMIN:
         return ""
     return render_to_string("checkins/_manage_panel.html", {}, request=request)
+
+
+def _practitioner_side_q() -> Q:
+    return (
+        Q(person_a__user__isnull=False)
+        | Q(person_a__kind=PersonKind.PRACTITIONER)
+        | Q(person_b__user__isnull=False)
+        | Q(person_b__kind=PersonKind.PRACTITIONER)
+    )
+
+
+def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> str:
+    """Practitioner relationships with their latest own check-in: a fixed number of queries."""
+    from hononga.checkins.services import other_side, practitioner_side
+
+    rows = list(
+        relationships.filter(_practitioner_side_q(), archived_at__isnull=True, ended__isnull=True)
+        .select_related("person_a", "person_b", "whanau")
+        .order_by("id")[: LIST_LIMIT + 1]
+    )
+    if not rows:
+        return ""
+    shown = rows[:LIST_LIMIT]
+    latest = selectors.latest_checkins_for_relationships([r.pk for r in shown])
+    is_writer = getattr(request.user, "role", None) in whanau_access.CASE_WRITER_ROLES
+    writable: dict[int, bool] = {}
+    items = []
+    for relationship in shown:
+        if relationship.whanau_id not in writable:
+            writable[relationship.whanau_id] = is_writer and (
+                relationship.whanau.archived_at is None
+                and relationship_access.can_edit_relationship(request.user, relationship)
+            )
+        summary = latest.get(relationship.pk)
+        items.append(
+            {
+                "relationship": relationship,
+                "member": other_side(relationship),
+                "worker": practitioner_side(relationship),
+                "score": summary.score if summary is not None else None,
+                "flags": summary.flags if summary is not None else (),
+                "can_write": writable[relationship.whanau_id],
+            }
+        )
+    return render_to_string(
+        "checkins/_list_panel.html",
+        {"items": items, "more": len(rows) > LIST_LIMIT, "title_id": title_id},
+        request=request,
+    )
+
+
+def whanau_panel(request: HttpRequest, whanau: Any) -> str:
+    """The whānau page: each practitioner relationship's latest check-in, with links."""
+    relationships = relationship_access.relationships_for_user(request.user).filter(
+        whanau_id=whanau.pk
+    )
+    return _list_panel(request, relationships, title_id=f"checkins-whanau-{whanau.pk}")
+
+
+def person_panel(request: HttpRequest, person: Any) -> str:
+    """A person's page: their relationships with practitioners and the latest check-in of each."""
+    relationships = relationship_access.relationships_for_user(request.user).filter(
+        Q(person_a_id=person.pk) | Q(person_b_id=person.pk)
+    )
+    return _list_panel(request, relationships, title_id=f"checkins-person-{person.pk}")

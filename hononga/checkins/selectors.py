@@ -7,7 +7,7 @@ change of threshold shows at once everywhere.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,9 @@ def checkin_list(
     whanau_id: int | None = None,
     rater_id: int | None = None,
     since: date | datetime | None = None,
+    until: date | None = None,
+    perspective: str | None = None,
+    channel: str | None = None,
 ) -> QuerySet[CheckIn]:
     checkins = CheckIn.objects.filter(
         relationship__in=relationship_access.relationships_for_user(user).values("pk"),
@@ -48,6 +51,14 @@ def checkin_list(
         else:
             start = timezone.make_aware(datetime(since.year, since.month, since.day))
             checkins = checkins.filter(answered_at__gte=start)
+    if until is not None:
+        after = until + timedelta(days=1)
+        end = timezone.make_aware(datetime(after.year, after.month, after.day))
+        checkins = checkins.filter(answered_at__lt=end)
+    if perspective is not None:
+        checkins = checkins.filter(perspective=perspective)
+    if channel is not None:
+        checkins = checkins.filter(channel=channel)
     return checkins.order_by("-answered_at", "-id")
 
 

@@ -80,7 +80,7 @@ IsoDay = Annotated[date, BeforeValidator(_iso_day), Field(examples=["2026-11-02"
 IdList = Annotated[list[BodyId], Field(max_length=200)]
 
 
-class ParticipantOut(Schema):
+class ContactParticipantOut(Schema):
     id: int
     name: str = Field(examples=["Mere Kōwhai"])
 
@@ -93,7 +93,7 @@ class ContactOut(Schema):
     practitioner_name: str
     occurred_at: datetime
     mode: Mode
-    participants: list[ParticipantOut]
+    participants: list[ContactParticipantOut]
     relationships: list[int]
     purpose: str
     note: str
@@ -167,7 +167,7 @@ class ContactPatch(Schema):
     urgent_reason: UrgentReason = optional("")
 
 
-class ArchiveIn(Schema):
+class ContactArchiveIn(Schema):
     version: Version
     reason: Reason
 
@@ -330,7 +330,9 @@ def update_contact(
 
 
 @router.post("/contacts/{contact_id}/archive", response={200: ContactOut, **WRITE_ERRORS})
-def archive_contact(request: HttpRequest, payload: ArchiveIn, contact_id: int = PathId) -> Contact:
+def archive_contact(
+    request: HttpRequest, payload: ContactArchiveIn, contact_id: int = PathId
+) -> Contact:
     """Archive a contact (made in error, or about the wrong whānau), with the reason."""
     user = _user(request)
     contact = selectors.get_contact_for_user(user, contact_id)

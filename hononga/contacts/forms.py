@@ -98,11 +98,15 @@ class ContactForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     screening = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Parsed here (the contact services receive it) but not rendered by this app's template: the
+    # advisories app's "contact_form" panel shows the gate and the one input, with the id
+    # "id_urgent_reason" so that the error summary links to it. Without an active advisory there
+    # is no input and nothing needs it.
     urgent_reason = forms.CharField(
-        label=_("Reason to go ahead without a screening"),
+        label=_("Urgent reason it could not wait for a screening"),
         required=False,
         max_length=2000,
-        widget=forms.HiddenInput,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, members: Any, relationships: Any, **kwargs: Any) -> None:

@@ -61,7 +61,8 @@ def _apply_errors(form: Any, error: PracticeError) -> None:
     """Put a service's errors beside the form's fields (or above the form)."""
     placed = False
     for field, messages_ in error.errors.items():
-        # Hidden fields (screening, urgent_reason) have nowhere to show a message: above the form.
+        # A hidden field (screening) has nowhere to show a message: above the form. urgent_reason
+        # is shown by the advisories panel (id_urgent_reason), which the error summary links to.
         visible = field in form.fields and not form.fields[field].widget.is_hidden
         target = field if visible else None
         for message in messages_:
@@ -151,7 +152,6 @@ def contact_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
                 "mode": mode if mode in Mode.values else selectors.last_mode(request.user),
                 "participants": selectors.suggested_participants(request.user, whanau),
                 "screening": _int_or_none(request.GET.get("screening")),
-                "urgent_reason": request.GET.get("urgent_reason", "")[:2000],
             },
             **querysets,
         )

@@ -4,14 +4,16 @@ People sit on concentric rings by graph distance from the person at the centre (
 direct relationships, ring 2: relationships of those, and an outer ring for people with no path
 to the centre); practitioners are set apart in a band below the rings. Angles are spread evenly
 on each ring, and each ring is rotated and ordered so people sit near those they are related to.
-Labels sit outside the circles, pointing away from the centre; rings grow until no label
-overlaps another label or a circle.
+Labels sit outside the circles, pointing away from the centre (the centre's own label on its
+side with the fewest lines); rings grow until no label overlaps another label or a circle.
 
 Why no layout library: we looked at networkx (`shell_layout` is concentric rings) and Graphviz
 (`twopi` is a radial layout). `shell_layout` spaces rings evenly with one rotation for every
 ring and knows nothing about labels; `twopi` needs a system binary and its overlap removal moves
 people off their rings. What keeps this map readable is sizing each ring so its labels fit; no
 library does that, and the rest is a few lines of trigonometry, tested in tests/test_layout.py.
+(networkx's layouts also need numpy at runtime; all it would replace here is a breadth-first
+search.)
 """
 
 import math
@@ -164,6 +166,7 @@ def compute_layout(
     centre = PlacedPerson(by_id[centre_id], ring=0, radius=CENTRE_RADIUS)
     placed[centre_id] = centre
     angles = _ring_angles(rings, neighbours)
+    centre.angle = _clearest_side(centre_id, angles, neighbours, band_ids)
     radii = _initial_radii(rings)
     for index, ring in enumerate(rings, start=1):
         for person in ring:
@@ -256,6 +259,28 @@ def _normal(angle: float) -> float:
     return math.atan2(math.sin(angle), math.cos(angle))
 
 
+def _clearest_side(
+    centre_id: int,
+    angles: dict[int, float],
+    neighbours: dict[int, set[int]],
+    band_ids: set[int],
+) -> float:
+    """The side of the centre (below, above, right, left) furthest from its lines, so its
+    label is not drawn over them. Lines to practitioners leave straight down, to the band."""
+    directions = [angles[n] for n in neighbours[centre_id] if n in angles]
+    if neighbours[centre_id] & band_ids:
+        directions.append(math.pi / 2)
+    if not directions:
+        return math.pi / 2
+
+    def clearance(side: float) -> float:
+        return min(abs(_normal(side - d)) for d in directions)
+
+    sides = [math.pi / 2, -math.pi / 2, 0.0, math.pi]  # in order of preference
+    best = max(clearance(side) for side in sides)
+    return next(side for side in sides if clearance(side) >= best - 0.2)
+
+
 def _initial_radii(rings: list[list[MapPerson]]) -> list[float]:
     radii: list[float] = []
     for index, ring in enumerate(rings):
@@ -270,7 +295,7 @@ def _place_rings(placed: dict[int, PlacedPerson], radii: list[float]) -> None:
     for person in placed.values():
         if person.ring == 0:
             person.x = person.y = 0.0
-            _label_below(person)
+            _label_outside(person)  # on its clearest side (see _clearest_side)
         elif person.ring > 0:
             radius = radii[person.ring - 1]
             person.x = radius * math.cos(person.angle)

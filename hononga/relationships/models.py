@@ -142,6 +142,7 @@ class ConsentPurpose(models.TextChoices):
     CHECK_INS = "check_ins", _("Contact for relationship check-ins")
     SHARING = "sharing", _("Sharing information with another agency")
     RESTORATIVE = "restorative", _("Taking part in a restorative process")
+    IMMUNISATION = "immunisation", _("Recording their immunisation status")
 
 
 class ConsentStatus(models.TextChoices):

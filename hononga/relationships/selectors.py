@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hononga.relationships import access
+from hononga.relationships import access, hooks
+from hononga.relationships.hooks import CheckInSummary
 from hononga.relationships.layout import Layout, MapPerson, compute_layout
 from hononga.relationships.models import (
     Consent,
@@ -52,21 +53,15 @@ def is_practitioner(person: Person) -> bool:
 # --- Check-in hook -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckInSummary:
-    score: float | None
-    flags: tuple[str, ...]
-
-
 def latest_checkins_for_relationships(
     relationship_ids: list[int],
 ) -> dict[int, CheckInSummary]:
     """The latest check-in score and flags of each practitioner relationship, by id.
 
-    Empty until check-ins exist (issue: check-ins); the map and the relationship page already
-    show whatever this returns. One query for the whole map when it is filled in.
+    Filled in by the check-ins app through hooks.LATEST_CHECKINS_PROVIDER (empty without it);
+    a bounded number of queries for the whole map.
     """
-    return {}
+    return hooks.latest_checkins(relationship_ids)
 
 
 def latest_checkin(relationship: Relationship) -> CheckInSummary | None:

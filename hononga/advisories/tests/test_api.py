@@ -168,5 +168,19 @@ def test_report_counts_adapted_and_against_recommendation(
     screen_and_record("home_visit")  # in person although phone/video was recommended
     (row,) = report.build(Advisory.objects.all(), Whanau.objects.all(), None, None)
     assert row.screenings == 2 and row.adapted == 1 and row.against_recommendation == 1
-    assert sorted(actual for _rec, actual, _n in row.by_mode) == ["home_visit", "phone"]
+    assert sorted(actual for _rec, actual, _n in row.by_mode) == ["Home visit", "Phone"]
     assert row.unknown_people == [person]
+
+
+def test_the_report_lists_only_advisories_in_force_in_the_period(whanau, advisory):
+    from hononga.advisories import report
+    from hononga.whanau.models import Whanau
+
+    everyone = Whanau.objects.all()
+    before = advisory.starts - timedelta(days=30), advisory.starts - timedelta(days=1)
+    assert report.build(Advisory.objects.all(), everyone, *before) == []
+    (row,) = report.build(Advisory.objects.all(), everyone, before[0], advisory.starts)
+    assert row.advisory == advisory
+    after = advisory.ends + timedelta(days=1), advisory.ends + timedelta(days=9)
+    assert report.build(Advisory.objects.all(), everyone, *after) == []
+    assert len(report.build(Advisory.objects.all(), everyone, None, None)) == 1

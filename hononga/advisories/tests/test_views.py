@@ -100,11 +100,19 @@ def test_contact_form_refuses_in_person_without_screening_and_override_shown_to_
 ):
     url = reverse("contacts:create", args=[whanau.pk])
     page = practitioner_client.get(url).content.decode()
-    assert "Screen first" in page and 'name="urgent_reason"' in page
+    assert "Screen first" in page
+    assert page.count('name="urgent_reason"') == 1  # the panel's, not a second from contacts
     response = practitioner_client.post(url, contact_form(person))
     assert response.status_code == 200
-    assert "Measles outbreak" in response.content.decode()
+    page = response.content.decode()
+    assert "Measles outbreak" in page
+    assert page.count('name="urgent_reason"') == 1
+    assert 'href="#id_urgent_reason"' in page and 'id="id_urgent_reason"' in page
     assert Contact.objects.count() == 0
+    response = practitioner_client.post(url, contact_form(person, urgent_reason="Safety"))
+    page = response.content.decode()
+    assert "at least" in page and ">Safety</textarea>" in page  # kept, with what to fix
+    assert Contact.objects.count() == 0 and Override.objects.count() == 0
     reason = "Immediate safety of the child: a call from school"
     response = practitioner_client.post(url, contact_form(person, urgent_reason=reason))
     assert response.status_code == 302
@@ -188,6 +196,27 @@ def test_immunisation_status_needs_consent_of_an_adult(
     assert Screening.objects.count() == 0
 
 
+def test_an_adults_status_is_recorded_once_they_consent(
+    practitioner_client, practitioner, whanau, person, advisory, answers
+):
+    from hononga.relationships.models import Consent, ConsentPurpose, ConsentStatus
+
+    Consent.objects.create(
+        person=person,
+        purpose=ConsentPurpose.IMMUNISATION,
+        status=ConsentStatus.GIVEN,
+        date=timezone.localdate(),
+        recorded_by=practitioner,
+    )
+    url = reverse("advisories:screen", args=[whanau.pk])
+    data = screen_post(answers, **{f"status-{person.pk}": "not_immune", "present": [person.pk]})
+    response = practitioner_client.post(url, data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.measles_status == "not_immune"
+    assert Screening.objects.count() == 1
+
+
 def test_a_childs_status_is_recorded_from_the_screening(
     practitioner_client, whanau, advisory, answers
 ):
@@ -228,3 +257,44 @@ def test_whanau_page_banner_query_bound(
     practitioner_client.get(url)
     with django_assert_max_num_queries(60):
         assert practitioner_client.get(url).status_code == 200
+
+
+def test_the_urgent_reason_input_follows_the_day_of_the_contact(
+    practitioner_client, whanau, person, advisory
+):
+    """A contact on a day the advisory was active is gated even after it ended, and the form
+    then shows the input it needs."""
+    advisory.ends = timezone.localdate() - timedelta(days=1)
+    advisory.save()
+    url = reverse("contacts:create", args=[whanau.pk])
+    assert 'name="urgent_reason"' not in practitioner_client.get(url).content.decode()
+    during = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = practitioner_client.post(url, contact_form(person, occurred_at=during))
+    assert response.status_code == 200
+    assert response.content.decode().count('name="urgent_reason"') == 1
+    assert Contact.objects.count() == 0
+    reason = "Immediate safety of the child: a call from school"
+    response = practitioner_client.post(
+        url, contact_form(person, occurred_at=during, urgent_reason=reason)
+    )
+    assert response.status_code == 302
+    assert Override.objects.get().reason == reason
+
+
+def test_the_supervision_view_shows_a_practitioners_urgent_overrides(
+    practitioner, practitioner_client, supervisor_client, whanau, person, advisory
+):
+    from hononga.conftest import client_for
+    from hononga.factories import UserFactory
+
+    reason = "Immediate safety of the child: a call from school"
+    url = reverse("contacts:create", args=[whanau.pk])
+    assert practitioner_client.post(url, contact_form(person, urgent_reason=reason)).status_code
+    assert Override.objects.count() == 1
+    page = reverse("contacts:supervision:practitioner", args=[practitioner.pk])
+    html = supervisor_client.get(page).content.decode()
+    assert "In-person contacts without screening" in html and reason in html
+    # Another team's supervisor cannot open it; a practitioner gets no such panel anywhere.
+    other = UserFactory(username="elsewhere", role="supervisor")
+    assert client_for(other).get(page).status_code == 404
+    assert reason not in practitioner_client.get(reverse("home")).content.decode()

@@ -139,6 +139,14 @@ def test_the_list_filters_and_paginates(client, practitioner, relationship, pers
     assert by_whanau["count"] == 4 and len(by_whanau["items"]) == 2 and by_whanau["pages"] == 2
     by_rel = client.get(f"/api/v1/check-ins?relationship={relationship.pk}", **headers).json()
     assert by_rel["count"] == 4
+    until = (timezone.localdate() - timedelta(days=30)).isoformat()
+    assert client.get(f"/api/v1/check-ins?until={until}", **headers).json()["count"] == 2
+    window = client.get(f"/api/v1/check-ins?since={since}&until={until}", **headers).json()
+    assert window["count"] == 1
+    others = client.get("/api/v1/check-ins?perspective=collateral", **headers).json()
+    assert others["count"] == 1 and others["items"][0]["rater"] == aunty.pk
+    assert client.get("/api/v1/check-ins?channel=phone", **headers).json()["count"] == 0
+    assert client.get("/api/v1/check-ins?channel=in_session", **headers).json()["count"] == 4
 
 
 def test_the_list_query_count_does_not_grow(client, practitioner, relationship, person):
@@ -238,6 +246,11 @@ def test_unknown_filters_and_bad_dates_are_problems(client, practitioner, relati
     assert typo.status_code == 422 and typo.json()["errors"][0]["field"] == "relationshp"
     assert client.get("/api/v1/check-ins?since=2026-02-30", **headers).status_code == 422
     assert client.get("/api/v1/check-ins?since=0.5", **headers).status_code == 422
+    assert client.get("/api/v1/check-ins?until=2026-13-01", **headers).status_code == 422
+    backwards = client.get("/api/v1/check-ins?since=2026-02-01&until=2026-01-01", **headers)
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "until"
+    odd = client.get("/api/v1/check-ins?perspective=boss", **headers)
+    assert odd.status_code == 422 and "application/problem+json" in odd["Content-Type"]
 
 
 def test_answered_at_must_be_a_date_time_within_the_last_year(

@@ -49,6 +49,14 @@ def test_the_form_has_sensible_defaults(practitioner_client, practitioner, whana
     assert "data-draft-key" in html and "data-draft-restore" in html
 
 
+def test_without_an_advisory_the_form_has_no_urgent_reason_input(
+    practitioner_client, whanau, person
+):
+    """The advisories app's panel owns that input; contacts never renders a second one."""
+    html = practitioner_client.get(reverse("contacts:create", args=[whanau.pk])).content.decode()
+    assert 'name="urgent_reason"' not in html
+
+
 def test_the_form_prefills_a_screening_and_mode_from_the_query(practitioner_client, whanau, person):
     response = practitioner_client.get(
         reverse("contacts:create", args=[whanau.pk]), {"screening": "17", "mode": "outdoor"}
@@ -298,7 +306,8 @@ def test_supervision_is_for_the_practitioners_supervisor(
 ):
     url = reverse("contacts:supervision:practitioner", args=[practitioner.pk])
     client = client_for(supervisor)
-    with django_assert_max_num_queries(25):
+    # Includes the panels other apps add (relationships needing attention, urgent overrides).
+    with django_assert_max_num_queries(30):
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()

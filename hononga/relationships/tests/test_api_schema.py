@@ -1,0 +1,77 @@
+"""Fuzz the relationship and consent endpoints against their own OpenAPI schema (in-process).
+
+Every generated request must get a documented status (never a 5xx) and a body matching the
+schema; errors are `application/problem+json`.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, settings
+
+from hononga.accounts.models import User
+from hononga.conftest import bearer
+from hononga.relationships import services
+from hononga.whanau.models import Person, Whanau
+
+PATHS = r"^/api/v1/(relationships|consents|whanau/\{whanau_id\}/map)(/|$)"
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
+    path_regex=PATHS
+)
+
+
+@pytest.fixture
+def api_headers(
+    practitioner: User, whanau: Whanau, person: Person, child: Person
+) -> Iterator[dict[str, str]]:
+    services.relationship_create(
+        actor=practitioner,
+        whanau_id=whanau.pk,
+        person_a=person.pk,
+        person_b=child.pk,
+        fields={"kind": "whanau"},
+    )
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    token = bearer(practitioner)["HTTP_AUTHORIZATION"]
+    try:
+        yield {"Authorization": token}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_schema_describes_every_operation() -> None:
+    paths = schema.raw_schema["paths"]
+    assert set(paths["/api/v1/relationships"]) == {"get", "post"}
+    assert set(paths["/api/v1/relationships/{relationship_id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/relationships/{relationship_id}/end"]) == {"post"}
+    assert set(paths["/api/v1/consents"]) == {"get", "post"}
+    assert set(paths["/api/v1/whanau/{whanau_id}/map"]) == {"get"}
+    for operations in paths.values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                expected = "application/problem+json" if int(status) >= 400 else "application/json"
+                assert set(response.get("content", {})) == {expected}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@pytest.mark.django_db
+def test_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
+    case.call_and_validate(
+        headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+    )

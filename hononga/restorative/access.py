@@ -1,0 +1,79 @@
+"""Who sees and who runs restorative records.
+
+Harms and processes belong to a whānau: whoever may see the whānau sees them (hononga.whanau.
+access). A facilitator also sees the processes they facilitate, and those processes' harms,
+without an allocation. Only the process's facilitator runs it (preparation, safety, conference,
+agreement, follow-up, stage changes); staff who may change the whānau record harm and refer.
+Outsiders get 404 whatever exists.
+"""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from hononga.accounts.models import Role
+from hononga.core.errors import NotFound
+from hononga.restorative.models import Harm, RestorativeProcess
+from hononga.whanau import access as whanau_access
+from hononga.whanau.models import Whanau
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def processes_for_user(user: Any) -> QuerySet[RestorativeProcess]:
+    if not _active(user):
+        return RestorativeProcess.objects.none()
+    visible = whanau_access.whanau_for_user(user).values("pk")
+    return RestorativeProcess.objects.filter(Q(whanau__in=visible) | Q(facilitator=user))
+
+
+def harms_for_user(user: Any) -> QuerySet[Harm]:
+    if not _active(user):
+        return Harm.objects.none()
+    visible = whanau_access.whanau_for_user(user).values("pk")
+    facilitated = Exists(RestorativeProcess.objects.filter(harm=OuterRef("pk"), facilitator=user))
+    return Harm.objects.filter(Q(whanau__in=visible) | facilitated)
+
+
+def _not_found() -> NotFound:
+    from django.utils.translation import gettext as _
+
+    return NotFound(_("That record was not found."))
+
+
+def get_process_for_user(user: Any, pk: Any) -> RestorativeProcess:
+    try:
+        return (
+            processes_for_user(user)
+            .select_related("harm", "whanau", "facilitator", "referred_by")
+            .get(pk=int(pk))
+        )
+    except (RestorativeProcess.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise _not_found() from None
+
+
+def get_harm_for_user(user: Any, pk: Any) -> Harm:
+    try:
+        return harms_for_user(user).select_related("whanau", "recorded_by").get(pk=int(pk))
+    except (Harm.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise _not_found() from None
+
+
+def can_run_process(user: Any, process: RestorativeProcess) -> bool:
+    """The process's own facilitator, while it is a facilitator account."""
+    return (
+        _active(user)
+        and getattr(user, "role", None) == Role.FACILITATOR
+        and process.facilitator_id == user.pk
+    )
+
+
+def can_record_harm(user: Any, whanau: Whanau) -> bool:
+    return (
+        _active(user)
+        and getattr(user, "role", None) in whanau_access.CASE_WRITER_ROLES
+        and whanau.archived_at is None
+        and whanau_access.can_edit_whanau(user, whanau)
+    )

@@ -11,6 +11,7 @@ response maps to declare on every operation (so the OpenAPI schema tells the tru
 
 import json
 import logging
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -173,11 +174,25 @@ def optional(default: Any = None) -> Any:
     return Field(default=default, json_schema_extra=_drop_default)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_date_only(value: Any) -> Any:
-    # Pydantic would also take a number (seconds since 1970) as a date: refuse that.
-    if isinstance(value, str | date):
+    # Pydantic would also take a number, or a string of digits, as seconds since 1970: refuse
+    # anything but the "YYYY-MM-DD" text (a `date` object only comes from our own code).
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
         return value
-    raise ValueError("Give a date as text: YYYY-MM-DD.")
+    raise ValueError("Enter a date as YYYY-MM-DD.")
+
+
+class Forbid(Schema):
+    """Base for input schemas: unknown fields are refused, so a typo is an error, not ignored.
+
+    Defined once, here: OpenAPI names a component by class name, so two classes called `Forbid`
+    would silently replace each other in the schema.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # In query strings and paths, where everything arrives as text:

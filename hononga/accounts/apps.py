@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from hononga.accounts import signals  # noqa: F401  (login audit hooks)
+        from hononga.accounts.models import Role
+        from hononga.core import nav
+
+        nav.register(
+            _("Manage"),
+            "accounts:manage:index",
+            order=95,
+            roles={Role.ADMIN},
+            namespace="accounts:manage",
+        )

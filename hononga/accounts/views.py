@@ -1,14 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hononga.accounts.forms import TokenCreateForm
 from hononga.accounts.models import ApiToken
 from hononga.accounts.services import token_create, token_revoke
-from hononga.core.decorators import role_required
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
 from hononga.core.errors import PracticeError
 from hononga.core.request import AuthedRequest
 
@@ -58,6 +62,20 @@ def token_revoke_view(request: AuthedRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@role_required("admin")
-def manage(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/manage.html", {})
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (old one required); audited; other sessions end."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_changed")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        record_event(
+            actor=user,
+            action=Action.UPDATE,
+            target=user,
+            summary=f"Changed own password ({user.get_username()})",
+            request=self.request,
+        )
+        return response

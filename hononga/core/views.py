@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hononga.accounts.models import Role
@@ -38,4 +39,13 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.html", status=500)
+    # No request context: the page must render even when the database or session failed.
+    return HttpResponse(render_to_string("core/500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired page, logged out in another tab): the friendly 403 page.
+
+    Wire it with CSRF_FAILURE_VIEW = "hononga.core.views.csrf_failure".
+    """
+    return render(request, "core/403.html", status=403)

@@ -22,6 +22,7 @@ from hononga.api import (
     WRITE_ERRORS,
     BodyId,
     Day,
+    Forbid,
     Id,
     Version,
     forbidden,
@@ -54,10 +55,6 @@ PathId = Path(..., ge=1, le=2**63 - 1)
 Notes = Annotated[str, text(TEXT_MAX), CLEAN_TEXT, Field(examples=["Koro picks the kids up."])]
 Note = Annotated[str, text(2000), CLEAN_TEXT, Field(examples=["Said yes at the hui."])]
 EndReason = Annotated[str, text(100), CLEAN_TEXT, Field(examples=["Moved to Australia."])]
-
-
-class Forbid(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- Output schemas ------------------------------------------------------------------------------

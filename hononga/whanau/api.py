@@ -28,6 +28,7 @@ from hononga.api import (
     WRITE_ERRORS,
     BodyId,
     Day,
+    Forbid,
     Id,
     Reason,
     SearchText,
@@ -96,12 +97,6 @@ Phone = Annotated[
 ]
 Email = Annotated[str, text(254), CLEAN_TEXT, Field(examples=["mere@example.org"])]
 MembershipRole = Annotated[str, text(100), CLEAN_TEXT, Field(examples=["mother"])]
-
-
-class Forbid(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 def _not_in_future(value: date | None) -> date | None:

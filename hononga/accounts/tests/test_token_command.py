@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.test import Client
 
 from hononga.accounts.models import ApiToken, hash_token
+from hononga.audit.models import Action, AuditEvent
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -96,3 +97,38 @@ def test_from_the_command_line_an_error_exits_non_zero_on_stderr(db, capsys):
     captured = capsys.readouterr()
     assert "no user called 'nobody'" in captured.err
     assert captured.out == ""
+
+
+def test_create_is_audited_as_the_user_themself_from_the_command_line(practitioner):
+    run("create", "practitioner")
+    event = AuditEvent.objects.get(action=Action.TOKEN)
+    assert event.actor_id == practitioner.pk
+    assert event.actor_username == "practitioner"
+    assert event.data["source"] == "command line"
+    assert "command line" in event.summary
+
+
+def test_create_with_an_admin_actor_is_audited_as_that_admin(practitioner, admin_user):
+    run("create", "practitioner", "--actor", "admin")
+    event = AuditEvent.objects.get(action=Action.TOKEN)
+    assert event.actor_username == "admin"
+    assert event.data == {"user": "practitioner", "source": "command line"}
+
+
+def test_only_an_admin_can_act_for_another_user(practitioner, supervisor):
+    with pytest.raises(CommandError, match="not an active administrator"):
+        run("create", "practitioner", "--actor", "supervisor")
+    with pytest.raises(CommandError, match="no user called"):
+        run("create", "practitioner", "--actor", "nobody")
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(action=Action.TOKEN).exists()
+
+
+def test_revoke_with_an_admin_actor_is_audited(practitioner, admin_user):
+    run("create", "practitioner")
+    token = ApiToken.objects.get()
+    run("revoke", str(token.pk), "--actor", "admin")
+    event = AuditEvent.objects.filter(action=Action.TOKEN).order_by("-id").first()
+    assert event is not None
+    assert event.actor_username == "admin"
+    assert "Revoked" in event.summary

@@ -1,5 +1,7 @@
-"""Production settings: refuse to start without secrets; `check --deploy` is clean."""
+"""Production settings: refuse to start without secrets; `check --deploy` is clean; security
+headers (CSP, HSTS, X-Frame-Options) and secure cookies are sent."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -45,3 +47,88 @@ def test_production_passes_the_deployment_checks():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+# Hashed static file names need `collectstatic`; plain names are enough to render the pages here.
+override_settings(
+    STORAGES={
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+).enable()
+client = Client(SERVER_NAME="hononga.example.org")
+plain = client.get("/accounts/login/")
+secure = client.get("/accounts/login/", secure=True, headers={"x-forwarded-proto": "https"})
+missing = client.get("/no-such-page/", secure=True, headers={"x-forwarded-proto": "https"})
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "session_name": settings.SESSION_COOKIE_NAME,
+    "csrf_name": settings.CSRF_COOKIE_NAME,
+    "plain_status": plain.status_code,
+    "plain_location": plain.get("Location", ""),
+    "status": secure.status_code,
+    "headers": dict(secure.headers),
+    "csrf_cookie": {k: str(v) for k, v in secure.cookies[settings.CSRF_COOKIE_NAME].items()},
+    "missing_status": missing.status_code,
+    "missing_body": missing.content.decode(),
+}))
+"""
+
+
+def test_production_sends_the_security_headers_and_secure_cookies():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}},
+            "HONONGA_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "DJANGO_SETTINGS_MODULE": "hononga.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["debug"] is False
+    # Plain HTTP is redirected to HTTPS.
+    assert probe["plain_status"] == 301
+    assert probe["plain_location"].startswith("https://")
+    assert probe["status"] == 200
+    headers = {k.lower(): v for k, v in probe["headers"].items()}
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    csp = headers["content-security-policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    # Cookies only over HTTPS, out of reach of scripts.
+    assert probe["session_secure"] and probe["csrf_secure"] and probe["session_httponly"]
+    assert probe["session_name"].startswith("__Secure-")
+    assert probe["csrf_name"].startswith("__Secure-")
+    assert probe["csrf_cookie"]["secure"] is not False and probe["csrf_cookie"]["secure"] != ""
+    assert probe["csrf_cookie"]["httponly"]
+    # No debug pages: a missing page is the friendly 404, not Django's technical page.
+    assert probe["missing_status"] == 404
+    assert "Page not found" in probe["missing_body"]
+    assert "URLconf" not in probe["missing_body"]

@@ -157,6 +157,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "hononga.core.views.csrf_failure"  # the friendly 403 page, not Django's default
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("mi", _("Te reo Māori"))]

@@ -484,3 +484,8 @@ def test_panels_list_harm_on_whanau_person_and_relationship(
     assert "Record harm" in render_panels("whanau", request, whanau)
     request.user = outsider
     assert "Ariki took Mere" not in render_panels("whanau", request, whanau)
+
+
+def test_the_manage_page_links_to_credentials(admin_client_: Client) -> None:
+    page = admin_client_.get(reverse("accounts:manage")).content.decode()
+    assert url("credentials") in page

@@ -148,6 +148,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "hononga.accounts.lockout.username_for_lockout"  # fits axes' column
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: end after an hour without activity, and when the browser closes.

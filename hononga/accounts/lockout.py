@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 
 def username_for_lockout(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field: str = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     if credentials:
         value = credentials.get(field)
     else:

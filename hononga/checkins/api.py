@@ -114,6 +114,19 @@ class CheckInFilters(Schema):
         None, description="self (the person's own), mirror (the practitioner's) or collateral."
     )
     channel: Channel | None = Field(None, description="in_session, link (one-time link) or phone.")
+    flag: str | None = Field(
+        None,
+        description="Only check-ins that carry this flag: " + ", ".join(selectors.CHECKIN_FLAGS),
+        json_schema_extra={"enum": list(selectors.CHECKIN_FLAGS)},
+        examples=["low"],
+    )
+
+
+def _flag(value: str | None) -> str | None:
+    if value is None or value in selectors.CHECKIN_FLAGS:
+        return value
+    message = "There is no such flag; use one of: " + ", ".join(selectors.CHECKIN_FLAGS) + "."
+    raise PracticeError(message, errors={"flag": [message]})
 
 
 def _day(value: str | None, field: str) -> date | None:
@@ -136,8 +149,10 @@ def _day(value: str | None, field: str) -> date | None:
 @paginate(Pagination)
 def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
     _refuse_unknown_filters(
-        request, {"relationship", "whanau", "rater", "since", "until", "perspective", "channel"}
+        request,
+        {"relationship", "whanau", "rater", "since", "until", "perspective", "channel", "flag"},
     )
+    flag = _flag(filters.flag)
     t = services.thresholds()
     since = _day(filters.since, "since")
     until = _day(filters.until, "until")
@@ -163,6 +178,8 @@ def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
         until=until,
         perspective=filters.perspective,
         channel=filters.channel,
+        flag=flag,
+        t=t,
     )
     return _Page(checkins, lambda c: checkin_out(c, selectors.flags_of(c, t)))
 

@@ -5,16 +5,17 @@ from stored values (score, previous score, the paired mirror) with the current t
 change of threshold shows at once everywhere.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from hononga.checkins import instrument, scoring
+from hononga.checkins import instrument, scoring, statistics
 from hononga.checkins.models import CheckIn, CheckInLink, Perspective
 from hononga.checkins.services import other_side, practitioner_side, settings_get, thresholds
 from hononga.relationships import access as relationship_access
@@ -34,7 +35,11 @@ def checkin_list(
     until: date | None = None,
     perspective: str | None = None,
     channel: str | None = None,
+    flag: str | None = None,
+    t: scoring.Thresholds | None = None,
 ) -> QuerySet[CheckIn]:
+    """Check-ins the user may see, newest first; `flag` keeps those that carry it (see
+    `flag_condition`, with thresholds `t`, default the current ones)."""
     checkins = CheckIn.objects.filter(
         relationship__in=relationship_access.relationships_for_user(user).values("pk"),
         archived_at__isnull=True,
@@ -59,7 +64,77 @@ def checkin_list(
         checkins = checkins.filter(perspective=perspective)
     if channel is not None:
         checkins = checkins.filter(channel=channel)
+    if flag is not None:
+        checkins = checkins.filter(flag_condition(flag, t or thresholds()))
     return checkins.order_by("-answered_at", "-id")
+
+
+# The flags one check-in can carry (`flags_of`); "overdue" belongs to a relationship.
+CHECKIN_FLAGS = scoring.ordered(
+    {
+        scoring.LOW,
+        scoring.RELIABLE_DROP,
+        scoring.RELIABLE_RISE,
+        scoring.DROPPED,
+        scoring.PERCEPTION_GAP,
+    }
+)
+TENTH = Decimal("0.1")
+MAX_TENTHS = 100  # scores run from 0.0 to 10.0
+
+
+def _tenths_above(minimum: Decimal) -> Decimal:
+    """Scores are stored to one decimal, so a score, or a difference of two, is at least
+    `minimum` exactly when it is above this: half a tenth below the first tenth that reaches
+    `minimum`. The half tenth absorbs the floating-point noise of SQLite's arithmetic
+    (4.1 − 3.1 is 0.99999… there)."""
+    return (Decimal(math.ceil(minimum / TENTH)) - Decimal("0.5")) * TENTH
+
+
+def _reliable_change_above(t: scoring.Thresholds) -> Decimal | None:
+    """The same margin for a reliable change: found with the very test `flags_of` uses, on each
+    possible change in tenths; None when no change can be reliable."""
+    if t.sem <= 0:
+        return None
+    for tenths in range(1, MAX_TENTHS + 1):
+        rci = statistics.reliable_change_index(0.0, tenths / 10, t.sem)
+        if statistics.is_reliable_change(rci, t.rci_z):
+            return (Decimal(tenths) - Decimal("0.5")) * TENTH
+    return None
+
+
+def flag_condition(flag: str, t: scoring.Thresholds) -> Q:
+    """The database's version of "`flags_of(checkin, t)` includes `flag`", so a list can be
+    filtered, counted and paged without loading the check-ins. The rules are scoring's, on the
+    stored score, previous score and mirror pairing (a missing value never matches, as there)."""
+    nothing = Q(pk__in=[])
+    if flag == scoring.LOW:
+        low_item = Q()
+        for key in instrument.ITEM_KEYS:
+            low_item |= Q(**{f"{key}__lte": t.low_item})
+        return Q(score__isnull=False) & (Q(score__lt=_tenths_above(t.low_score)) | low_item)
+    if flag == scoring.DROPPED:
+        return Q(previous_score__gt=F("score") + _tenths_above(t.dropped))
+    if flag in {scoring.RELIABLE_DROP, scoring.RELIABLE_RISE}:
+        margin = _reliable_change_above(t)
+        if margin is None:
+            return nothing
+        if flag == scoring.RELIABLE_DROP:
+            return Q(previous_score__gt=F("score") + margin)
+        return Q(score__gt=F("previous_score") + margin)
+    if flag == scoring.PERCEPTION_GAP:
+        # Items are whole numbers: "mirror − self ≥ gap_item" is "mirror ≥ self + ⌈gap_item⌉".
+        gap_item = math.ceil(t.gap_item)
+        gap_mean = _tenths_above(t.gap_mean)
+        self_side = Q(counterpart__score__gt=F("score") + gap_mean)
+        mirror_side = Q(score__gt=F("counterpart__score") + gap_mean)
+        for key in instrument.ITEM_KEYS:
+            self_side |= Q(**{f"counterpart__{key}__gte": F(key) + gap_item})
+            mirror_side |= Q(**{f"{key}__gte": F(f"counterpart__{key}") + gap_item})
+        return (Q(perspective=Perspective.SELF) & self_side) | (
+            Q(perspective=Perspective.MIRROR) & mirror_side
+        )
+    raise ValueError(f"Unknown check-in flag: {flag!r}")
 
 
 def flags_of(checkin: CheckIn, t: scoring.Thresholds) -> tuple[str, ...]:

@@ -4,10 +4,9 @@ Outsiders get 404; a user who can see a contact but may not change it gets 403. 
 its reflective prompt come with every contact (derived, never sent).
 """
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import BeforeValidator, StrictInt
+from pydantic import StrictInt
 
 from hononga.accounts.models import User
 from hononga.api import (
@@ -25,6 +24,7 @@ from hononga.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     BodyId,
+    Day,
     Id,
     Reason,
     Version,
@@ -67,16 +67,6 @@ LongText = Annotated[str, text(TEXT_MAX), CLEAN_TEXT]
 UrgentReason = Annotated[str, text(2000), CLEAN_TEXT]
 
 
-def _iso_day(value: Any) -> Any:
-    # hononga.api.Day lets a bare number through as a timestamp ("?date_to=0"): only YYYY-MM-DD.
-    if isinstance(value, date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
-    ):
-        return value
-    raise ValueError("Give a date as text: YYYY-MM-DD.")
-
-
-IsoDay = Annotated[date, BeforeValidator(_iso_day), Field(examples=["2026-11-02"])]
 IdList = Annotated[list[BodyId], Field(max_length=200)]
 
 
@@ -177,8 +167,8 @@ class ContactFilters(Schema):
     person: Id | None = Field(None, description="Only contacts this person took part in.")
     practitioner: Id | None = Field(None, description="Only contacts by this staff member.")
     relationship: Id | None = Field(None, description="Only contacts about this relationship.")
-    date_from: IsoDay | None = Field(None, description="On or after this day (NZ time).")
-    date_to: IsoDay | None = Field(None, description="On or before this day (NZ time).")
+    date_from: Day | None = Field(None, description="On or after this day (NZ time).")
+    date_to: Day | None = Field(None, description="On or before this day (NZ time).")
     mode: Mode | None = None
     quadrant: Quadrant | None = None
     include_archived: bool = False

@@ -1,15 +1,15 @@
 """Optimistic concurrency: lock the row, compare versions, refuse stale edits."""
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from hononga.core.errors import ConflictError
-from hononga.core.models import CaseRecord
 
-T = TypeVar("T", bound=CaseRecord)
+# Case records, and any other model with an integer `version` that goes up on every change.
+T = TypeVar("T", bound=models.Model)
 
 
 def lock_current(model: type[T], pk: int, *, expected_version: int | None) -> T:
@@ -19,7 +19,8 @@ def lock_current(model: type[T], pk: int, *, expected_version: int | None) -> T:
     when writers race on PostgreSQL.
     """
     obj = model._default_manager.select_for_update().get(pk=pk)
-    if expected_version is not None and obj.version != expected_version:
+    saved_version = cast(Any, obj).version
+    if expected_version is not None and saved_version != expected_version:
         changed_by = ""
         history = getattr(obj, "history", None)
         if history is not None:
@@ -32,9 +33,9 @@ def lock_current(model: type[T], pk: int, *, expected_version: int | None) -> T:
                 "%(yours)s, the saved one is version %(theirs)s). Nothing was overwritten: "
                 "compare the two versions, then make your change again."
             )
-            % {"yours": expected_version, "theirs": obj.version},
+            % {"yours": expected_version, "theirs": saved_version},
             current=snapshot(obj),
-            current_version=obj.version,
+            current_version=saved_version,
             changed_by=changed_by,
         )
     return obj

@@ -4,7 +4,8 @@ Harms and processes belong to a whānau: whoever may see the whānau sees them (
 access). A facilitator also sees the processes they facilitate, and those processes' harms,
 without an allocation. Only the process's facilitator runs it (preparation, safety, conference,
 agreement, follow-up, stage changes); staff who may change the whānau record harm and refer.
-Outsiders get 404 whatever exists.
+Administrators, and supervisors for their teams' whānau, reassign a process to another
+facilitator (as they allocate work). Outsiders get 404 whatever exists.
 """
 
 from typing import Any
@@ -68,6 +69,22 @@ def can_run_process(user: Any, process: RestorativeProcess) -> bool:
         and getattr(user, "role", None) == Role.FACILITATOR
         and process.facilitator_id == user.pk
     )
+
+
+def reassignable_processes(user: Any) -> QuerySet[RestorativeProcess]:
+    """Processes whose facilitator the user may change: administrators any (they allocate all
+    work), supervisors those of their teams' whānau (as for allocations)."""
+    if not _active(user):
+        return RestorativeProcess.objects.none()
+    if user.role == Role.ADMIN:
+        return RestorativeProcess.objects.all()
+    if user.role == Role.SUPERVISOR:
+        return RestorativeProcess.objects.filter(whanau__team__in=user.teams.values("pk"))
+    return RestorativeProcess.objects.none()
+
+
+def can_reassign(user: Any, process: RestorativeProcess) -> bool:
+    return not process.is_finished and reassignable_processes(user).filter(pk=process.pk).exists()
 
 
 def can_record_harm(user: Any, whanau: Whanau) -> bool:

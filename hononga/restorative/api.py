@@ -209,6 +209,23 @@ class ParticipantOut(Schema):
         return obj.person.full_name
 
 
+class ReassignIn(Schema):
+    version: Version
+    facilitator_id: BodyId
+    reason: RequiredText
+
+
+class RemovalIn(Schema):
+    version: Version
+    reason: RequiredText
+
+
+class RemovedParticipantOut(ParticipantOut):
+    removed_at: datetime | None
+    removed_by_id: int | None
+    removal_reason: str
+
+
 class ParticipantIn(Schema):
     person_id: BodyId
     role: ParticipantRole
@@ -470,6 +487,28 @@ def transition_process(
     return selectors.process_detail(process_id)
 
 
+@router.post("/processes/{process_id}/facilitator", response={200: ProcessOut, **WRITE_ERRORS})
+def reassign_process(
+    request: HttpRequest, payload: ReassignIn, process_id: int = PathId
+) -> RestorativeProcess:
+    """Give the process another facilitator: administrators, and supervisors for their teams'
+    whānau. A formal or family group conference needs the new facilitator to hold a current
+    credential of its level (422 naming what is missing); a stale `version` is 409."""
+    try:
+        services.process_reassign(
+            actor=_user(request),
+            process_id=process_id,
+            expected_version=payload.version,
+            facilitator_id=payload.facilitator_id,
+            reason=payload.reason,
+            request=request,
+        )
+    except ConflictError as error:
+        error.your_version = payload.version  # type: ignore[attr-defined]
+        raise
+    return RestorativeProcess.objects.select_related("facilitator").get(pk=process_id)
+
+
 # --- Participants -----------------------------------------------------------------------------
 
 
@@ -515,6 +554,28 @@ def prepare_participant(
         error.your_version = payload.version  # type: ignore[attr-defined]
         raise
     return Participant.objects.select_related("person").get(pk=participant_id)
+
+
+@router.post(
+    "/participants/{participant_id}/remove", response={200: RemovedParticipantOut, **WRITE_ERRORS}
+)
+def remove_participant(
+    request: HttpRequest, payload: RemovalIn, participant_id: int = PathId
+) -> Participant:
+    """Remove a participant added by mistake, with the reason; only before the conference is
+    held and while they have no answers or agreement items. The record is kept, marked removed."""
+    try:
+        services.participant_remove(
+            actor=_user(request),
+            participant_id=participant_id,
+            expected_version=payload.version,
+            reason=payload.reason,
+            request=request,
+        )
+    except ConflictError as error:
+        error.your_version = payload.version  # type: ignore[attr-defined]
+        raise
+    return Participant.all_objects.select_related("person").get(pk=participant_id)
 
 
 # --- Safety -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ class RestorativeConfig(AppConfig):
         panels.register("whanau", restorative_panels.whanau_panel, order=40)
         panels.register("person", restorative_panels.person_panel, order=40)
         panels.register("relationship", restorative_panels.relationship_panel, order=40)
+        panels.register("supervision", restorative_panels.supervision_panel, order=30)
         panels.register("manage", restorative_panels.manage_panel, order=40)
         staff = {Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR}
         nav.register(_("Restorative processes"), "restorative:list", order=40, roles=staff)

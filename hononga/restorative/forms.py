@@ -324,3 +324,61 @@ class CredentialForm(forms.Form):
     def __init__(self, *args: Any, facilitators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = facilitators  # type: ignore[attr-defined]
+
+
+class CredentialEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(label=_("Level"), choices=CredentialLevel.choices)
+    issued = forms.DateField(label=_("Issued"), widget=DATE)
+    expires = forms.DateField(label=_("Expires"), widget=DATE)
+
+
+class CredentialEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(
+        label=_("Not current from"),
+        widget=DATE,
+        help_text=_("Usually today. The credential is not current from this day on."),
+        error_messages={"required": _("Give the day it ends.")},
+    )
+    reason = forms.CharField(
+        label=_("Why it ends early"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Say why the credential ends early.")},
+    )
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.username})"
+
+
+class ReassignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    facilitator = FacilitatorField(
+        label=_("New facilitator"),
+        queryset=User.objects.none(),
+        error_messages={"required": _("Choose the new facilitator.")},
+    )
+    reason = forms.CharField(
+        label=_("Why the process is reassigned"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
+        error_messages={"required": _("Say why the process is reassigned.")},
+    )
+
+    def __init__(self, *args: Any, facilitators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitators  # type: ignore[attr-defined]
+
+
+class ParticipantRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why this participant is removed"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
+        help_text=_("For example: added by mistake, the wrong person of the same name."),
+        error_messages={"required": _("Say why this participant is removed.")},
+    )

@@ -21,6 +21,7 @@ from hononga.restorative.models import (
     RestorativeProcess,
     SafetyOutcome,
     State,
+    current_credentials_q,
 )
 from hononga.whanau.models import PersonKind
 
@@ -76,24 +77,26 @@ def youngest_child_born(process: RestorativeProcess) -> date | None:
 
 
 def credential_problem(process: RestorativeProcess, *, today: date) -> str | None:
-    level = CREDENTIAL_NEEDED.get(ProcessKind(process.kind))
+    return facilitator_credential_problem(process.facilitator_id, process.kind, today=today)
+
+
+def facilitator_credential_problem(user_id: int, kind: str, *, today: date) -> str | None:
+    """Why this facilitator may not run a process of this kind today, or None if they may."""
+    level = CREDENTIAL_NEEDED.get(ProcessKind(kind))
     if level is None:
         return None
-    current = FacilitatorCredential.objects.filter(
-        user_id=process.facilitator_id, level=level, issued__lte=today, expires__gte=today
-    ).exists()
-    if current:
+    held = FacilitatorCredential.objects.filter(user_id=user_id, level=level)
+    if held.filter(current_credentials_q(today)).exists():
         return None
-    held = FacilitatorCredential.objects.filter(user_id=process.facilitator_id, level=level)
     if held.exists():
         return _(
-            "The facilitator's %(level)s credential is not current (expired or not yet "
-            "issued): an administrator must record a current one."
+            "The facilitator's %(level)s credential is not current (expired, ended early or not "
+            "yet issued): an administrator must record a current one."
         ) % {"level": level.label}
     return _(
         "The facilitator holds no %(level)s credential: a %(kind)s needs a facilitator with a "
         "current one."
-    ) % {"level": level.label, "kind": ProcessKind(process.kind).label}
+    ) % {"level": level.label, "kind": ProcessKind(kind).label}
 
 
 def _principal_problems(process: RestorativeProcess) -> list[str]:

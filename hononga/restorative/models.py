@@ -5,7 +5,7 @@ The lifecycle rules live in one place, hononga.restorative.lifecycle; pages and 
 hononga.restorative.services, which uses it.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -45,6 +45,11 @@ class FacilitatorCredential(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Ended early (withdrawn, the facilitator left): not current from this day on.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended early"), max_length=TEXT_MAX, blank=True)
+    # Optimistic concurrency, as for case records: two administrators cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -61,13 +66,31 @@ class FacilitatorCredential(models.Model):
                 name="credential_expires_after_issue",
                 violation_error_message=_("A credential expires after it was issued."),
             ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("issued"), ended_on__lte=models.F("expires")),
+                name="credential_ends_within_its_term",
+                violation_error_message=_(
+                    "A credential ends early on a day between its issue and its expiry."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_level_display()} (to {self.expires:%Y-%m-%d})"
 
     def is_current(self, on: date) -> bool:
-        return self.issued <= on <= self.expires
+        return self.issued <= on <= self.expires and (self.ended_on is None or on < self.ended_on)
+
+    @property
+    def last_day(self) -> date:
+        """The last day it is current: the day before it ended early, or its expiry."""
+        return self.ended_on - timedelta(days=1) if self.ended_on else self.expires
+
+
+def current_credentials_q(on: date) -> Q:
+    """Credentials current on a day (a filter for FacilitatorCredential querysets)."""
+    return Q(issued__lte=on, expires__gte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
 
 class Severity(models.TextChoices):
@@ -243,8 +266,19 @@ VOICE_ORDER = [
 ]
 
 
+class CurrentParticipants(models.Manager["Participant"]):
+    """Participants not removed: what every page, rule and list works with."""
+
+    def get_queryset(self) -> models.QuerySet["Participant"]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Participant(CaseRecord):
-    """A person taking part, and their preparation."""
+    """A person taking part, and their preparation.
+
+    A participant added by mistake is removed softly (who, when, why) before the conference is
+    held; `objects` (and so `process.participants`) no longer shows them, `all_objects` does.
+    """
 
     process = models.ForeignKey(
         RestorativeProcess, on_delete=models.PROTECT, related_name="participants"
@@ -278,15 +312,29 @@ class Participant(CaseRecord):
     )
     interpreter = models.CharField(_("interpreter needed"), max_length=SHORT_MAX, blank=True)
     accessibility = models.CharField(_("accessibility needs"), max_length=SHORT_MAX, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    removal_reason = models.TextField(_("why they were removed"), max_length=TEXT_MAX, blank=True)
+
+    objects = CurrentParticipants()
+    all_objects = models.Manager()
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("participant")
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["process", "person"],
+                condition=Q(removed_at__isnull=True),
                 name="one_participation_per_person",
                 violation_error_message=_("This person is already a participant."),
             ),

@@ -83,3 +83,48 @@ def manage_panel(request: HttpRequest, user: Any) -> str:
     if getattr(user, "role", None) != Role.ADMIN:
         return ""
     return render_to_string("restorative/_manage_panel.html", {}, request=request)
+
+
+def _capped(queryset: Any) -> tuple[list[Any], int]:
+    """The first PANEL_LIMIT rows and the total, counting only when there are more."""
+    rows = list(queryset[: PANEL_LIMIT + 1])
+    total = queryset.count() if len(rows) > PANEL_LIMIT else len(rows)
+    return rows[:PANEL_LIMIT], total
+
+
+def supervision_panel(request: HttpRequest, practitioner: Any) -> str:
+    """A supervisor with one practitioner: open harms, unfinished processes and open agreement
+    items in the practitioner's whānau, limited to the whānau the supervisor may see (the page
+    itself checks who is supervised). A fixed number of queries however many there are."""
+    if getattr(request.user, "role", None) != Role.SUPERVISOR:
+        return ""
+    viewer = request.user
+    harms, harm_total = _capped(
+        selectors.supervision_open_harms(viewer=viewer, practitioner=practitioner)
+    )
+    by_harm: dict[int, list[Any]] = {}
+    if harms:
+        for process in selectors.unfinished_processes_of_harms([h.pk for h in harms]):
+            by_harm.setdefault(process.harm_id, []).append(process)
+    processes, process_total = _capped(
+        selectors.supervision_open_processes(viewer=viewer, practitioner=practitioner)
+    )
+    items, item_total = (
+        _capped(selectors.supervision_open_items(viewer=viewer, practitioner=practitioner))
+        if processes
+        else ([], 0)  # items belong to unfinished processes: none without one
+    )
+    return render_to_string(
+        "restorative/_supervision_panel.html",
+        {
+            "practitioner": practitioner,
+            "harms": [(h, by_harm.get(h.pk, [])) for h in harms],
+            "harm_total": harm_total,
+            "processes": processes,
+            "process_total": process_total,
+            "items": items,
+            "item_total": item_total,
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )

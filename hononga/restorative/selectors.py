@@ -3,19 +3,22 @@
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from hononga.restorative import access
 from hononga.restorative.models import (
     VOICE_ORDER,
     AgreementItem,
     Harm,
+    HarmStatus,
     ItemStatus,
     Participant,
     ProcessKind,
     RestorativeProcess,
     State,
 )
+from hononga.whanau import access as whanau_access
+from hononga.whanau.models import Allocation, Whanau
 
 REVIEW_SOON_DAYS = 30
 DUE_SOON_DAYS = 14
@@ -110,4 +113,68 @@ def process_detail(process_id: int) -> RestorativeProcess:
             "follow_ups__participant__person",
         )
         .get(pk=process_id)
+    )
+
+
+# --- Supervision: a supervisor with one practitioner ---------------------------------------------
+
+FINISHED_STATES = [State.CLOSED, State.NOT_PROCEEDING]
+
+
+def supervision_whanau(*, viewer: Any, practitioner: Any) -> QuerySet[Whanau]:
+    """The whānau currently allocated to the practitioner that the viewer may see."""
+    allocated = Allocation.objects.current().filter(user=practitioner).values("whanau_id")
+    return whanau_access.whanau_for_user(viewer).filter(pk__in=allocated, archived_at__isnull=True)
+
+
+def supervision_open_harms(*, viewer: Any, practitioner: Any) -> QuerySet[Harm]:
+    """Harms still open or in a process in the practitioner's whānau, newest first."""
+    whanau = supervision_whanau(viewer=viewer, practitioner=practitioner).values("pk")
+    return (
+        Harm.objects.filter(whanau__in=whanau, status__in=[HarmStatus.OPEN, HarmStatus.IN_PROCESS])
+        .select_related("whanau")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def unfinished_processes_of_harms(harm_ids: list[int]) -> QuerySet[RestorativeProcess]:
+    """The processes of these harms that are not closed or not proceeding (one query for all)."""
+    return (
+        RestorativeProcess.objects.filter(harm_id__in=harm_ids)
+        .exclude(state__in=FINISHED_STATES)
+        .select_related("facilitator")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _supervision_unfinished_processes(
+    *, viewer: Any, practitioner: Any
+) -> QuerySet[RestorativeProcess]:
+    whanau = supervision_whanau(viewer=viewer, practitioner=practitioner).values("pk")
+    visible = whanau_access.whanau_for_user(viewer).values("pk")
+    return RestorativeProcess.objects.filter(
+        Q(whanau__in=whanau) | Q(facilitator=practitioner), whanau__in=visible
+    ).exclude(state__in=FINISHED_STATES)
+
+
+def supervision_open_processes(*, viewer: Any, practitioner: Any) -> QuerySet[RestorativeProcess]:
+    """Unfinished processes in the practitioner's whānau or facilitated by them, within the
+    whānau the viewer may see, each with its number of open agreement items."""
+    return (
+        _supervision_unfinished_processes(viewer=viewer, practitioner=practitioner)
+        .annotate(
+            open_items=Count("agreement_items", filter=Q(agreement_items__status=ItemStatus.OPEN))
+        )
+        .select_related("whanau", "facilitator", "harm")
+        .order_by("-created_at", "-id")
+    )
+
+
+def supervision_open_items(*, viewer: Any, practitioner: Any) -> QuerySet[AgreementItem]:
+    """Open agreement items of those unfinished processes, the most overdue first."""
+    processes = _supervision_unfinished_processes(viewer=viewer, practitioner=practitioner)
+    return (
+        AgreementItem.objects.filter(process__in=processes.values("pk"), status=ItemStatus.OPEN)
+        .select_related("process__whanau", "owner__person")
+        .order_by("due", "id")
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from hononga.core.services import apply_changes, validate
 from hononga.relationships.models import Consent, ConsentPurpose, ConsentStatus, Relationship
 from hononga.restorative import access, lifecycle
 from hononga.restorative.models import (
+    CREDENTIAL_NEEDED,
     PRINCIPAL_ROLES,
     RATING_MAX,
     RATING_MIN,
@@ -125,6 +126,113 @@ def credential_create(
             request=request,
         )
     return credential
+
+
+CREDENTIAL_FIELDS = {"level", "issued", "expires"}
+
+
+def _credential(actor: User, credential_id: int) -> FacilitatorCredential:
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators manage facilitator credentials."))
+    if not FacilitatorCredential.objects.filter(pk=credential_id).exists():
+        raise _not_found()
+    return FacilitatorCredential.objects.select_related("user").get(pk=credential_id)
+
+
+def credential_update(
+    *,
+    actor: User,
+    credential_id: int,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> FacilitatorCredential:
+    """Administrators correct a credential's level, issue or expiry date."""
+    with transaction.atomic():
+        _credential(actor, credential_id)
+        credential = lock_current(
+            FacilitatorCredential, credential_id, expected_version=expected_version
+        )
+        diff = apply_changes(credential, changes, CREDENTIAL_FIELDS)
+        validate(credential, exclude=["user", "recorded_by"])
+        if not diff:
+            return credential
+        credential.version += 1
+        credential._history_user = actor  # type: ignore[attr-defined]
+        credential.save()
+        record_event(
+            actor=actor,
+            action=Action.SETTINGS,
+            target=credential,
+            summary=f"Changed a facilitator credential of {credential.user.username}",
+            data={"changed": diff},
+            request=request,
+        )
+    return credential
+
+
+def credential_end(
+    *,
+    actor: User,
+    credential_id: int,
+    expected_version: int | None,
+    ended_on: date | None,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> FacilitatorCredential:
+    """End a credential before its expiry (withdrawn, the facilitator left): it is not current
+    from `ended_on` (today unless given) on. Processes that need it must then be reassigned."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        _credential(actor, credential_id)
+        credential = lock_current(
+            FacilitatorCredential, credential_id, expected_version=expected_version
+        )
+        day = ended_on or _today()
+        errors: dict[str, list[str]] = {}
+        if credential.ended_on is not None:
+            errors[NON_FIELD] = [
+                _("This credential already ended on %(day)s.") % {"day": credential.ended_on}
+            ]
+        elif day < credential.issued or day > credential.expires:
+            errors["ended_on"] = [
+                _(
+                    "Give a day between the credential's issue (%(issued)s) and its expiry "
+                    "(%(expires)s)."
+                )
+                % {"issued": credential.issued, "expires": credential.expires}
+            ]
+        if not reason:
+            errors["reason"] = [_("Say why the credential ends early.")]
+        if errors:
+            raise _fail(errors, _("Nothing was saved: several things need correcting."))
+        credential.ended_on = day
+        credential.end_reason = reason
+        credential.version += 1
+        credential._history_user = actor  # type: ignore[attr-defined]
+        credential.save()
+        record_event(
+            actor=actor,
+            action=Action.SETTINGS,
+            target=credential,
+            summary=f"Ended a {credential.level} credential of {credential.user.username} early",
+            reason=reason,
+            data={"ended_on": str(day)},
+            request=request,
+        )
+    return credential
+
+
+def processes_needing_credential(credential: FacilitatorCredential) -> Any:
+    """Unfinished processes of the credential's holder that need a credential of its level:
+    after ending it early, an administrator reassigns them (or records a current one)."""
+    kinds = [kind for kind, level in CREDENTIAL_NEEDED.items() if level == credential.level]
+    return (
+        RestorativeProcess.objects.filter(facilitator_id=credential.user_id, kind__in=kinds)
+        .exclude(state__in=[State.CLOSED, State.NOT_PROCEEDING])
+        .select_related("whanau")
+        .order_by("id")
+    )
 
 
 # --- Harm -------------------------------------------------------------------------------------
@@ -408,6 +516,66 @@ def process_transition(
     return process
 
 
+def process_reassign(
+    *,
+    actor: User,
+    process_id: int,
+    expected_version: int | None,
+    facilitator_id: int,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> RestorativeProcess:
+    """Give an unfinished process another facilitator (administrators anywhere, supervisors in
+    their teams). A kind that needs a credential needs the new facilitator to hold a current one."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        found = access.reassignable_processes(actor).filter(pk=process_id).first()
+        if found is None:
+            if access.processes_for_user(actor).filter(pk=process_id).exists():
+                raise PermissionDenied(
+                    _("Only an administrator or the team's supervisor can reassign a process.")
+                )
+            raise _not_found()
+        process = lock_current(RestorativeProcess, process_id, expected_version=expected_version)
+        _not_finished(process)
+        errors: dict[str, list[str]] = {}
+        facilitator = facilitators().filter(pk=facilitator_id).first()
+        if facilitator is None:
+            errors["facilitator"] = [_("Choose an active facilitator.")]
+        elif facilitator.pk == process.facilitator_id:
+            errors["facilitator"] = [_("This is already the process's facilitator.")]
+        else:
+            problem = lifecycle.facilitator_credential_problem(
+                facilitator.pk, process.kind, today=_today()
+            )
+            if problem:
+                errors["facilitator"] = [
+                    _("%(name)s cannot take this process: %(problem)s")
+                    % {"name": facilitator.display_name, "problem": problem}
+                ]
+        if not reason:
+            errors["reason"] = [_("Say why the process is reassigned.")]
+        if errors or facilitator is None:
+            raise _fail(errors, _("Nothing was saved: several things need correcting."))
+        old = process.facilitator_id
+        process.facilitator = facilitator
+        process.version += 1
+        process._history_user = actor  # type: ignore[attr-defined]
+        process._change_reason = reason[:100]  # type: ignore[attr-defined]  # (column size)
+        process.save()
+        record_event(
+            actor=actor,
+            action=Action.UPDATE,
+            target=process,
+            whanau_id=process.whanau_id,
+            summary=f"Reassigned a restorative process to {facilitator.username}",
+            reason=reason,
+            data={"facilitator": [old, facilitator.pk]},
+            request=request,
+        )
+    return process
+
+
 def process_set_fgc_stage(
     *, actor: User, process_id: int, stage: str, request: HttpRequest | None = None
 ) -> RestorativeProcess:
@@ -469,6 +637,77 @@ def participant_add(
             target=participant,
             whanau_id=process.whanau_id,
             summary=f"Added a {role} participant to a restorative process",
+            request=request,
+        )
+    return participant
+
+
+# Before the conference is held a participant added by mistake can be removed.
+REMOVAL_STATES = {State.REFERRED, State.PREPARING, State.READY}
+
+
+def participant_remove(
+    *,
+    actor: User,
+    participant_id: int,
+    expected_version: int | None,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Participant:
+    """Remove a participant added by mistake: kept (who removed them, when, why), no longer
+    counted by any rule or shown in the conference, and only before the conference is held."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        found = _participant(actor, participant_id)
+        process = RestorativeProcess.objects.select_for_update().get(pk=found.process_id)
+        participant = lock_current(Participant, participant_id, expected_version=expected_version)
+        errors: dict[str, list[str]] = {}
+        if process.state not in REMOVAL_STATES:
+            errors[NON_FIELD] = [
+                _(
+                    "The conference has been held (or the process has ended): participants can "
+                    "no longer be removed."
+                )
+            ]
+        else:
+            if participant.responses.exists():
+                errors[NON_FIELD] = [
+                    _(
+                        "%(name)s's answers at the conference are recorded: a participant with "
+                        "answers cannot be removed."
+                    )
+                    % {"name": found.person.full_name}
+                ]
+            if (
+                AgreementItem.objects.filter(process=process)
+                .filter(Q(owner=participant) | Q(for_whom=participant))
+                .exists()
+            ):
+                errors.setdefault(NON_FIELD, []).append(
+                    _("Agreement items name %(name)s: change or remove those items first.")
+                    % {"name": found.person.full_name}
+                )
+        if not reason:
+            errors["reason"] = [_("Say why this participant is removed.")]
+        if errors:
+            raise _fail(errors, _("Nothing was changed: several things need attention."))
+        participant.removed_at = timezone.now()
+        participant.removed_by = actor
+        participant.removal_reason = reason
+        participant.version += 1
+        participant._history_user = actor  # type: ignore[attr-defined]
+        participant.save()
+        process.version += 1  # the process's participants changed: stale stage forms refuse
+        process._history_user = actor  # type: ignore[attr-defined]
+        process.save()
+        record_event(
+            actor=actor,
+            action=Action.ARCHIVE,
+            target=participant,
+            whanau_id=process.whanau_id,
+            summary=f"Removed a {participant.role} participant from a restorative process",
+            reason=reason,
+            data={"person": participant.person_id},
             request=request,
         )
     return participant

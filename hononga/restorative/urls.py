@@ -17,7 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("processes/<int:pk>/agreement/new/", views.item_add_view, name="item_add"),
     path("processes/<int:pk>/agreement.pdf", views.agreement_pdf_view, name="agreement_pdf"),
     path("processes/<int:pk>/follow-ups/new/", views.follow_up_add_view, name="follow_up_add"),
+    path("processes/<int:pk>/facilitator/", views.reassign_view, name="reassign"),
     path("participants/<int:pk>/", views.preparation_view, name="preparation"),
+    path("participants/<int:pk>/remove/", views.participant_remove_view, name="participant_remove"),
     path("agreement-items/<int:pk>/", views.item_view, name="item"),
     path("follow-ups/<int:pk>/", views.follow_up_view, name="follow_up"),
     path("whanau/<int:whanau_pk>/harms/new/", views.harm_create_view, name="harm_create"),
@@ -25,4 +27,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("harms/<int:pk>/edit/", views.harm_edit_view, name="harm_edit"),
     path("harms/<int:pk>/refer/", views.refer_view, name="refer"),
     path("facilitator-credentials/", views.credentials_view, name="credentials"),
+    path("facilitator-credentials/<int:pk>/", views.credential_view, name="credential"),
+    path("facilitator-credentials/<int:pk>/end/", views.credential_end_view, name="credential_end"),
+    path(
+        "facilitators/<int:user_pk>/processes/",
+        views.facilitator_processes_view,
+        name="facilitator_processes",
+    ),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hononga.accounts.models import Role
+from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.core.errors import ConflictError, PracticeError
@@ -27,6 +27,8 @@ from hononga.relationships.models import Relationship
 from hononga.restorative import access, lifecycle, pdf, selectors, services
 from hononga.restorative.forms import (
     ConferenceForm,
+    CredentialEditForm,
+    CredentialEndForm,
     CredentialForm,
     FgcStageForm,
     FollowUpRecordForm,
@@ -35,18 +37,22 @@ from hononga.restorative.forms import (
     ItemForm,
     ItemStatusForm,
     ParticipantAddForm,
+    ParticipantRemoveForm,
     PreparationForm,
+    ReassignForm,
     ReferForm,
     SafetyForm,
     StateFilterForm,
     TransitionForm,
 )
 from hononga.restorative.models import (
+    CREDENTIAL_NEEDED,
     PRINCIPAL_ROLES,
     AgreementItem,
     FacilitatorCredential,
     FollowUp,
     Participant,
+    ProcessKind,
     RestorativeProcess,
     State,
 )
@@ -305,6 +311,13 @@ def _process_context(request: AuthedRequest, process: RestorativeProcess) -> dic
         "steps": steps,
         "can_run": can_run,
         "can_stop": can_run and not detail.is_finished,
+        "can_remove": can_run and detail.state in services.REMOVAL_STATES,
+        "can_reassign": access.can_reassign(request.user, detail),
+        "removed": list(
+            Participant.all_objects.filter(process=detail, removed_at__isnull=False)
+            .select_related("person", "removed_by")
+            .order_by("removed_at")
+        ),
         "stop_needs_safety": detail.state not in lifecycle.BEFORE_HELD,
         "states": [
             State.REFERRED,
@@ -314,7 +327,9 @@ def _process_context(request: AuthedRequest, process: RestorativeProcess) -> dic
             State.MONITORING,
             State.CLOSED,
         ],
-        "history": detail.history.select_related("history_user").order_by("-history_date")[:20],
+        "history": detail.history.select_related("history_user", "facilitator").order_by(
+            "-history_date"
+        )[:20],
         "today": today,
     }
 
@@ -359,6 +374,95 @@ def transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "restorative/process.html", context, status=status)
 
 
+@login_required
+def reassign_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Administrators (any process) and supervisors (their teams' whānau) give a process
+    another facilitator."""
+    process = (
+        access.reassignable_processes(request.user)
+        .select_related("whanau", "facilitator", "harm")
+        .filter(pk=pk)
+        .first()
+    )
+    if process is None:
+        if access.processes_for_user(request.user).filter(pk=pk).exists():
+            raise PermissionDenied(
+                _("Only an administrator or the team's supervisor can reassign a process.")
+            )
+        raise Http404
+    candidates = services.facilitators().exclude(pk=process.facilitator_id)
+    form: ReassignForm | None = ReassignForm(
+        request.POST or None, facilitators=candidates, initial={"version": process.version}
+    )
+    if process.is_finished:
+        form = None
+    elif form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.process_reassign(
+                actor=request.user,
+                process_id=process.pk,
+                expected_version=form.cleaned_data["version"],
+                facilitator_id=form.cleaned_data["facilitator"].pk,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except PracticeError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now facilitates this process.")
+                % {"name": form.cleaned_data["facilitator"].display_name},
+            )
+            if access.processes_for_user(request.user).filter(pk=process.pk).exists():
+                return redirect("restorative:process", pk=process.pk)
+            return redirect("restorative:facilitator_processes", user_pk=process.facilitator_id)
+    needed = CREDENTIAL_NEEDED.get(ProcessKind(process.kind))
+    return render(
+        request,
+        "restorative/reassign.html",
+        {
+            "form": form,
+            "process": process,
+            "needed": needed,
+            "can_see": access.processes_for_user(request.user).filter(pk=process.pk).exists(),
+        },
+    )
+
+
+@login_required
+def facilitator_processes_view(request: AuthedRequest, user_pk: int) -> HttpResponse:
+    """Administrators: a facilitator's unfinished processes, to reassign them (for example
+    when a credential ends early or the facilitator leaves)."""
+    if request.user.role != Role.ADMIN:
+        raise Http404
+    facilitator = User.objects.filter(pk=user_pk).first()
+    if facilitator is None:
+        raise Http404
+    processes = (
+        RestorativeProcess.objects.filter(facilitator=facilitator)
+        .exclude(state__in=[State.CLOSED, State.NOT_PROCEEDING])
+        .select_related("whanau")
+        .order_by("created_at", "id")
+    )
+    page = Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        (p, lifecycle.facilitator_credential_problem(facilitator.pk, p.kind, today=today))
+        for p in page.object_list
+    ]
+    return render(
+        request,
+        "restorative/facilitator_processes.html",
+        {
+            "facilitator": facilitator,
+            "page_obj": page,
+            "rows": rows,
+            "querystring_without_page": "",
+        },
+    )
+
+
 # --- Participants and preparation --------------------------------------------------------------
 
 
@@ -389,6 +493,58 @@ def participant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "whanau": process.whanau,
             "title": _("Add a participant"),
             "submit": _("Add participant"),
+        },
+    )
+
+
+@login_required
+def participant_remove_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remove a participant added by mistake, with the reason (before the conference)."""
+    participant = (
+        Participant.objects.filter(
+            pk=pk, process__in=access.processes_for_user(request.user).values("pk")
+        )
+        .select_related("process__whanau", "person")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    process = participant.process
+    if not access.can_run_process(request.user, process):
+        raise PermissionDenied(_("Only the process's facilitator can change it."))
+    form = ParticipantRemoveForm(request.POST or None, initial={"version": participant.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_remove(
+                actor=request.user,
+                participant_id=participant.pk,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except PracticeError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a participant.") % {"name": participant.person.full_name},
+            )
+            return redirect("restorative:process", pk=process.pk)
+    return render(
+        request,
+        "restorative/simple_form.html",
+        {
+            "form": form,
+            "process": process,
+            "whanau": process.whanau,
+            "title": _("Remove %(name)s from the process") % {"name": participant.person.full_name},
+            "intro": _(
+                "Only for a participant added by mistake, before the conference is held. The "
+                "record is kept with your reason and shown on the process page; the person can "
+                "be added again later."
+            ),
+            "submit": _("Remove participant"),
+            "danger": True,
         },
     )
 
@@ -793,3 +949,106 @@ def credentials_view(request: AuthedRequest) -> HttpResponse:
             "querystring_without_page": "",
         },
     )
+
+
+def _admin_credential(request: AuthedRequest, pk: int) -> FacilitatorCredential:
+    if request.user.role != Role.ADMIN:
+        raise Http404
+    credential = FacilitatorCredential.objects.select_related("user").filter(pk=pk).first()
+    if credential is None:
+        raise Http404
+    return credential
+
+
+def _credential_page(
+    request: AuthedRequest,
+    credential: FacilitatorCredential,
+    *,
+    edit_form: CredentialEditForm | None = None,
+    end_form: CredentialEndForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    if edit_form is None:
+        edit_form = CredentialEditForm(
+            initial={
+                "version": credential.version,
+                "level": credential.level,
+                "issued": credential.issued,
+                "expires": credential.expires,
+            },
+            prefix="edit",
+        )
+    if end_form is None and credential.ended_on is None:
+        end_form = CredentialEndForm(
+            initial={"version": credential.version, "ended_on": today}, prefix="end"
+        )
+    affected = services.processes_needing_credential(credential)
+    return render(
+        request,
+        "restorative/credential.html",
+        {
+            "credential": credential,
+            "edit_form": edit_form,
+            "end_form": end_form if credential.ended_on is None else None,
+            "affected": list(affected[: PAGE_SIZE + 1]),
+            "page_size": PAGE_SIZE,
+            "history": credential.history.select_related("history_user").order_by("-history_date")[
+                :20
+            ],
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@login_required
+def credential_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One credential: correct it, end it early, and see the processes that rely on it."""
+    credential = _admin_credential(request, pk)
+    if request.method != "POST":
+        return _credential_page(request, credential)
+    form = CredentialEditForm(request.POST, prefix="edit")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.credential_update(
+                actor=request.user,
+                credential_id=credential.pk,
+                expected_version=data["version"],
+                changes={k: data[k] for k in ("level", "issued", "expires")},
+                request=request,
+            )
+        except PracticeError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Credential saved."))
+            return redirect("restorative:credential", pk=credential.pk)
+    return _credential_page(request, credential, edit_form=form, status=422)
+
+
+@login_required
+@require_POST
+def credential_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    credential = _admin_credential(request, pk)
+    form = CredentialEndForm(request.POST, prefix="end")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.credential_end(
+                actor=request.user,
+                credential_id=credential.pk,
+                expected_version=data["version"],
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                request=request,
+            )
+        except PracticeError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The credential has ended. Reassign any process below that needs it."),
+            )
+            return redirect("restorative:credential", pk=credential.pk)
+    return _credential_page(request, credential, end_form=form, status=422)

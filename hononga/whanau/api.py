@@ -780,6 +780,28 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Status:
     return Status(201, Membership.objects.select_related("person", "whanau").get(pk=membership.pk))
 
 
+@router.get(
+    "/memberships/{membership_id}",
+    response={200: MembershipOut, **READ_ERRORS},
+    tags=["memberships"],
+)
+def get_membership(request: HttpRequest, membership_id: int = PathId) -> Membership:
+    """One membership (archived ones too), for anyone who can see its whānau."""
+    user = _user(request)
+    membership = _visible_memberships(user).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("That record was not found.")
+    record_event(
+        actor=user,
+        action=Action.VIEW,
+        target=membership,
+        whanau_id=membership.whanau_id,
+        summary=f"Viewed the membership of {membership.person.full_name} (API)",
+        request=request,
+    )
+    return membership
+
+
 @router.patch(
     "/memberships/{membership_id}",
     response={200: MembershipOut, **WRITE_ERRORS},
@@ -910,6 +932,32 @@ def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status:
             request=request,
         )
     return Status(201, Allocation.objects.select_related("user").get(pk=allocation.pk))
+
+
+@router.get(
+    "/allocations/{allocation_id}",
+    response={200: AllocationOut, **READ_ERRORS},
+    tags=["allocations"],
+)
+def get_allocation(request: HttpRequest, allocation_id: int = PathId) -> Allocation:
+    """One allocation (ended or archived ones too), for anyone who may list it."""
+    user = _user(request)
+    allocation = (
+        Allocation.objects.select_related("user")
+        .filter(pk=allocation_id, whanau__in=_allocatable_whanau(user).values("pk"))
+        .first()
+    )
+    if allocation is None:
+        raise NotFound("That record was not found.")
+    record_event(
+        actor=user,
+        action=Action.VIEW,
+        target=allocation,
+        whanau_id=allocation.whanau_id,
+        summary=f"Viewed the allocation of {allocation.user.get_username()} (API)",
+        request=request,
+    )
+    return allocation
 
 
 def _update_allocation(

@@ -556,3 +556,10 @@ def test_a_process_walks_to_closure_after_a_removal(
     assert closed.state == State.CLOSED
     fgc = refer(practitioner, harm, facilitator, kind=ProcessKind.RESTORATIVE_MEETING)
     assert fgc.participants.count() == 2
+
+
+def test_the_reassign_page_says_when_there_is_no_other_facilitator(
+    supervisor: Any, process: Any
+) -> None:
+    page = client_for(supervisor).get(reverse("restorative:reassign", args=[process.pk]))
+    assert "There is no other active facilitator" in page.content.decode()

@@ -699,6 +699,9 @@ def participant_remove(
         participant.save()
         process.version += 1  # the process's participants changed: stale stage forms refuse
         process._history_user = actor  # type: ignore[attr-defined]
+        process._change_reason = (  # type: ignore[attr-defined]
+            f"{found.person.full_name} removed: {reason}"[:100]
+        )
         process.save()
         record_event(
             actor=actor,

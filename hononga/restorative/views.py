@@ -451,6 +451,13 @@ def facilitator_processes_view(request: AuthedRequest, user_pk: int) -> HttpResp
         (p, lifecycle.facilitator_credential_problem(facilitator.pk, p.kind, today=today))
         for p in page.object_list
     ]
+    record_event(
+        actor=request.user,
+        action=Action.LIST,
+        summary=f"Listed the unfinished processes of {facilitator.username}",
+        data={"processes": [p.pk for p, _problem in rows]},
+        request=request,
+    )
     return render(
         request,
         "restorative/facilitator_processes.html",

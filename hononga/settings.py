@@ -166,6 +166,8 @@ django.conf.locale.LANG_INFO.setdefault(
     "mi", {"bidi": False, "code": "mi", "name": "Maori", "name_local": "Te reo Māori"}
 )
 LOCALE_PATHS = [BASE_DIR / "hononga" / "locale"]
+# Short date formats per language (templates use |date:"SHORT_DATE_FORMAT"): hononga/formats.
+FORMAT_MODULE_PATH = ["hononga.formats"]
 TIME_ZONE = "Pacific/Auckland"
 USE_I18N = True
 USE_TZ = True

@@ -88,6 +88,19 @@ def _process_for_writer(request: AuthedRequest, pk: int) -> RestorativeProcess:
     return process
 
 
+def _part_for_writer(request: AuthedRequest, records: Any, pk: int) -> Any:
+    """A participant, agreement item or follow-up of a process the user may see (404 otherwise)
+    and runs (403 otherwise)."""
+    found = records.filter(
+        pk=pk, process__in=access.processes_for_user(request.user).values("pk")
+    ).first()
+    if found is None:
+        raise Http404
+    if not access.can_run_process(request.user, found.process):
+        raise PermissionDenied(_("Only the process's facilitator can change it."))
+    return found
+
+
 def _view_event(request: AuthedRequest, target: Any, whanau_id: int, summary: str) -> None:
     record_event(
         actor=request.user,
@@ -507,18 +520,10 @@ def participant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def participant_remove_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remove a participant added by mistake, with the reason (before the conference)."""
-    participant = (
-        Participant.objects.filter(
-            pk=pk, process__in=access.processes_for_user(request.user).values("pk")
-        )
-        .select_related("process__whanau", "person")
-        .first()
+    participant = _part_for_writer(
+        request, Participant.objects.select_related("process__whanau", "person"), pk
     )
-    if participant is None:
-        raise Http404
     process = participant.process
-    if not access.can_run_process(request.user, process):
-        raise PermissionDenied(_("Only the process's facilitator can change it."))
     form = ParticipantRemoveForm(request.POST or None, initial={"version": participant.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -558,18 +563,12 @@ def participant_remove_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def preparation_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    participant = (
-        Participant.objects.filter(
-            pk=pk, process__in=access.processes_for_user(request.user).values("pk")
-        )
-        .select_related("process__whanau", "person", "consent_recorded_by")
-        .first()
+    participant = _part_for_writer(
+        request,
+        Participant.objects.select_related("process__whanau", "person", "consent_recorded_by"),
+        pk,
     )
-    if participant is None:
-        raise Http404
     process = participant.process
-    if not access.can_run_process(request.user, process):
-        raise PermissionDenied(_("Only the process's facilitator can change it."))
     if request.method == "POST":
         form = PreparationForm(request.POST, instance=participant)
         # The instance is changed by the form; the service works on a fresh copy.
@@ -746,18 +745,14 @@ def item_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def item_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = (
-        AgreementItem.objects.filter(
-            pk=pk, process__in=access.processes_for_user(request.user).values("pk")
-        )
-        .select_related("process__whanau", "owner__person", "for_whom__person")
-        .first()
+    item = _part_for_writer(
+        request,
+        AgreementItem.objects.select_related(
+            "process__whanau", "owner__person", "for_whom__person"
+        ),
+        pk,
     )
-    if item is None:
-        raise Http404
     process = item.process
-    if not access.can_run_process(request.user, process):
-        raise PermissionDenied(_("Only the process's facilitator can change it."))
     conflict = None
     if request.method == "POST":
         form = ItemStatusForm(request.POST)
@@ -846,18 +841,10 @@ def follow_up_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def follow_up_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    follow_up = (
-        FollowUp.objects.filter(
-            pk=pk, process__in=access.processes_for_user(request.user).values("pk")
-        )
-        .select_related("process__whanau", "participant__person")
-        .first()
+    follow_up = _part_for_writer(
+        request, FollowUp.objects.select_related("process__whanau", "participant__person"), pk
     )
-    if follow_up is None:
-        raise Http404
     process = follow_up.process
-    if not access.can_run_process(request.user, process):
-        raise PermissionDenied(_("Only the process's facilitator can change it."))
     form = FollowUpRecordForm(
         request.POST or None,
         initial={"rating": follow_up.rating, "own_words": follow_up.own_words},

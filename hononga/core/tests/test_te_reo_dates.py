@@ -59,3 +59,20 @@ def test_the_template_filter_keeps_macrons():
     template = Template('{% load i18n %}{% language "mi" %}{{ d|date:"l j F Y" }}{% endlanguage %}')
     rendered = template.render(Context({"d": date(2026, 8, 2)}))
     assert rendered == "Rātapu 2 Here-turi-kōkā 2026"
+
+
+def test_short_dates_in_tables_follow_the_language() -> None:
+    """Tables use |date:"SHORT_DATE_FORMAT": "25 Nov 2026" in English; in te reo the full month
+    name (there are no settled te reo abbreviations), from hononga/formats."""
+    from datetime import datetime
+
+    template = Template(
+        '{{ day|date:"SHORT_DATE_FORMAT" }} | {{ moment|date:"SHORT_DATETIME_FORMAT" }}'
+    )
+    context = Context({"day": date(2026, 11, 25), "moment": datetime(2026, 11, 25, 14, 5)})
+    with translation.override("en"):
+        assert template.render(context) == "25 Nov 2026 | 25 Nov 2026, 2:05 p.m."
+    with translation.override("mi"):
+        assert (
+            template.render(context) == "25 Whiringa-ā-rangi 2026 | 25 Whiringa-ā-rangi 2026, 14:05"
+        )

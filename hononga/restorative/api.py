@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
-from hononga.accounts.models import User
+from hononga.accounts.models import Role, User
 from hononga.api import (
     CLEAN_TEXT,
     ERRORS,
@@ -40,6 +40,8 @@ from hononga.restorative.models import (
     RATING_MIN,
     Acceptance,
     AgreementItem,
+    CredentialLevel,
+    FacilitatorCredential,
     FollowUp,
     Harm,
     ItemStatus,
@@ -326,6 +328,126 @@ class FollowUpIn(Schema):
 class FollowUpRecordIn(Schema):
     rating: Rating | None = None
     own_words: LongText = ""
+
+
+class CredentialOut(Schema):
+    id: int
+    user_id: int
+    user_name: str
+    level: CredentialLevel
+    issued: date
+    expires: date
+    ended_on: date | None = Field(description="Ended early: not current from this day on.")
+    end_reason: str
+    is_current: bool
+    version: int
+
+    @staticmethod
+    def resolve_user_name(obj: FacilitatorCredential) -> str:
+        return obj.user.display_name
+
+    @staticmethod
+    def resolve_is_current(obj: FacilitatorCredential) -> bool:
+        return obj.is_current(timezone.localdate())
+
+
+class CredentialFilters(Schema):
+    user: Id | None = Field(None, description="Only this facilitator's credentials.")
+
+
+class CredentialIn(Schema):
+    user_id: BodyId
+    level: CredentialLevel
+    issued: Day
+    expires: Day
+
+
+class CredentialPatch(Schema):
+    version: Version
+    level: CredentialLevel | None = None
+    issued: Day | None = None
+    expires: Day | None = None
+
+
+class CredentialEndIn(Schema):
+    version: Version
+    ended_on: Day | None = Field(None, description="Not current from this day on; default today.")
+    reason: RequiredText
+
+
+# --- Facilitator credentials ------------------------------------------------------------------
+
+
+@router.get("/facilitator-credentials", response={200: list[CredentialOut], **READ_ERRORS})
+@paginate(Pagination)
+def list_credentials(
+    request: HttpRequest, filters: Query[CredentialFilters]
+) -> QuerySet[FacilitatorCredential]:
+    """Administrators see every credential; a facilitator sees their own."""
+    reject_unknown_query(request, CredentialFilters)
+    user = _user(request)
+    credentials = FacilitatorCredential.objects.select_related("user")
+    if user.role != Role.ADMIN:
+        credentials = credentials.filter(user=user)
+    if filters.user is not None:
+        credentials = credentials.filter(user_id=filters.user)
+    return credentials.order_by("user__username", "level", "-expires", "id")
+
+
+@router.post("/facilitator-credentials", response={201: CredentialOut, **ERRORS})
+def create_credential(request: HttpRequest, payload: CredentialIn) -> Status:
+    credential = services.credential_create(
+        actor=_user(request),
+        user_id=payload.user_id,
+        level=payload.level,
+        issued=payload.issued,
+        expires=payload.expires,
+        request=request,
+    )
+    return Status(201, credential)
+
+
+@router.patch(
+    "/facilitator-credentials/{credential_id}", response={200: CredentialOut, **WRITE_ERRORS}
+)
+def update_credential(
+    request: HttpRequest, payload: CredentialPatch, credential_id: int = PathId
+) -> FacilitatorCredential:
+    """Correct a credential's level, issue or expiry (administrators). Stale `version`: 409."""
+    changes = payload.model_dump(exclude={"version"}, exclude_none=True)
+    try:
+        return services.credential_update(
+            actor=_user(request),
+            credential_id=credential_id,
+            expected_version=payload.version,
+            changes=changes,
+            request=request,
+        )
+    except ConflictError as error:
+        error.your_version = payload.version  # type: ignore[attr-defined]
+        raise
+
+
+@router.post(
+    "/facilitator-credentials/{credential_id}/end", response={200: CredentialOut, **WRITE_ERRORS}
+)
+def end_credential(
+    request: HttpRequest, payload: CredentialEndIn, credential_id: int = PathId
+) -> FacilitatorCredential:
+    """End a credential early (administrators): withdrawn, or the facilitator left. Processes
+    that need it stop moving forward until they are reassigned."""
+    try:
+        return services.credential_end(
+            actor=_user(request),
+            credential_id=credential_id,
+            expected_version=payload.version,
+            ended_on=payload.ended_on,
+            reason=payload.reason,
+            request=request,
+        )
+    except ConflictError as error:
+        error.your_version = payload.version  # type: ignore[attr-defined]
+        raise
 
 
 # --- Harm -------------------------------------------------------------------------------------

@@ -563,3 +563,62 @@ def test_the_reassign_page_says_when_there_is_no_other_facilitator(
 ) -> None:
     page = client_for(supervisor).get(reverse("restorative:reassign", args=[process.pk]))
     assert "There is no other active facilitator" in page.content.decode()
+
+
+def test_the_credentials_api(
+    client: Client, admin_user: Any, facilitator: Any, other_facilitator: Any, practitioner: Any
+) -> None:
+    today = timezone.localdate()
+    body = {
+        "user_id": other_facilitator.pk,
+        "level": "fgc",
+        "issued": str(today - timedelta(days=10)),
+        "expires": str(today + timedelta(days=700)),
+    }
+    assert api(client, "/facilitator-credentials", practitioner, body).status_code == 403
+    backwards = api(
+        client, "/facilitator-credentials", admin_user, {**body, "expires": "2020-01-01"}
+    )
+    assert backwards.status_code == 422 and backwards["Content-Type"] == PROBLEM
+    not_a_facilitator = api(
+        client, "/facilitator-credentials", admin_user, {**body, "user_id": practitioner.pk}
+    )
+    assert not_a_facilitator.status_code == 422
+    created = api(client, "/facilitator-credentials", admin_user, body)
+    assert created.status_code == 201
+    made = created.json()
+    assert made["is_current"] and made["level"] == "fgc" and made["version"] == 1
+
+    patched = client.patch(
+        f"/api/v1/facilitator-credentials/{made['id']}",
+        {"version": 1, "level": "conference"},
+        content_type="application/json",
+        **bearer(admin_user),
+    )
+    assert patched.status_code == 200 and patched.json()["level"] == "conference"
+    stale = client.patch(
+        f"/api/v1/facilitator-credentials/{made['id']}",
+        {"version": 1, "level": "fgc"},
+        content_type="application/json",
+        **bearer(admin_user),
+    )
+    assert stale.status_code == 409
+
+    end_path = f"/facilitator-credentials/{made['id']}/end"
+    assert api(client, end_path, facilitator, {"version": 2, "reason": "No."}).status_code == 403
+    no_reason = api(client, end_path, admin_user, {"version": 2, "reason": ""})
+    assert no_reason.status_code == 422
+    ended = api(client, end_path, admin_user, {"version": 2, "reason": "Withdrawn."})
+    assert ended.status_code == 200
+    assert ended.json()["ended_on"] == str(today) and not ended.json()["is_current"]
+
+    mine = client.get("/api/v1/facilitator-credentials", **bearer(other_facilitator)).json()
+    assert [c["id"] for c in mine["items"]] == [made["id"]]
+    everyone = client.get("/api/v1/facilitator-credentials", **bearer(admin_user)).json()
+    assert made["id"] in [c["id"] for c in everyone["items"]]
+    unknown = client.get("/api/v1/facilitator-credentials?colour=red", **bearer(admin_user))
+    assert unknown.status_code == 422
+    missing = api(
+        client, "/facilitator-credentials/999999/end", admin_user, {"version": 1, "reason": "x"}
+    )
+    assert missing.status_code == 404

@@ -63,14 +63,19 @@ def load(stdout: Any) -> None:
         stdout.write("Demo restorative processes skipped (no demo users).")
         return
     today = timezone.localdate()
-    for level in (CredentialLevel.CONFERENCE, CredentialLevel.FAMILY_GROUP_CONFERENCE):
+    # A second facilitator holds a conference credential, so a process can be reassigned.
+    second = User.objects.filter(username="demo-facilitator2").first()
+    credentials = [(facilitator, CredentialLevel.CONFERENCE)]
+    credentials += [(facilitator, CredentialLevel.FAMILY_GROUP_CONFERENCE)]
+    credentials += [(second, CredentialLevel.CONFERENCE)] if second else []
+    for holder, level in credentials:
         FacilitatorCredential.objects.get_or_create(
-            user=facilitator,
+            user=holder,
             level=level,
             defaults={
                 "issued": today - timedelta(days=400),
                 "expires": today + timedelta(days=330),
-                "recorded_by": facilitator,
+                "recorded_by": holder,
             },
         )
     allocation = (

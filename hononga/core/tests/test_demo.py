@@ -15,6 +15,7 @@ def test_demo_data_loads_once_with_stable_logins(capsys):
         "demo-practitioner",
         "demo-practitioner2",
         "demo-facilitator",
+        "demo-facilitator2",
         "demo-supervisor",
         "demo-admin",
     ]:

@@ -24,6 +24,7 @@ DEMO_USERS = [
     ("demo-practitioner", Role.PRACTITIONER, "Aroha", "Aroha Kōtuku", 0),
     ("demo-practitioner2", Role.PRACTITIONER, "Sione", "Sione Fale'ese", 1),
     ("demo-facilitator", Role.FACILITATOR, "Mereana", "Mereana Tōtara-Wilson", 0),
+    ("demo-facilitator2", Role.FACILITATOR, "Wiremu", "Wiremu Kāhu-Reid", 0),
     ("demo-supervisor", Role.SUPERVISOR, "Hēmi", "Hēmi Rākau", 0),
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]

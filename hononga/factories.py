@@ -1,6 +1,6 @@
 """factory_boy factories for tests and benchmarks. Synthetic names only."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import factory
@@ -9,6 +9,14 @@ from django.utils import timezone
 from hononga.accounts.models import Role, Team, User
 from hononga.core.models import Region
 from hononga.whanau.models import Allocation, Membership, Person, PersonKind, Whanau
+
+
+def earlier_today(hours: float = 1) -> datetime:
+    """`hours` ago, but never before local midnight: records made "an hour ago" stay on today's
+    date (in Pacific/Auckland) when tests run just after midnight."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(timezone.now() - timedelta(hours=hours), midnight)
+
 
 TEST_PASSWORD = "kōrero-pai-2026"  # noqa: S105
 

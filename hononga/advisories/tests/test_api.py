@@ -7,6 +7,7 @@ from hononga.advisories.models import Advisory, Override, Screening
 from hononga.audit.models import AuditEvent
 from hononga.conftest import bearer
 from hononga.contacts.models import Contact
+from hononga.factories import earlier_today
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def contact_body(whanau, person, **overrides):
     data = {
         "whanau_id": whanau.pk,
-        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "occurred_at": earlier_today().isoformat(),
         "mode": "home_visit",
         "participant_ids": [person.pk],
         "purpose": "Plan the week",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hononga.advisories.models import Advisory, Override, Screening
 from hononga.audit.models import Action, AuditEvent
 from hononga.contacts.models import Contact
+from hononga.factories import earlier_today
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def screen_post(answers, **overrides):
 
 def contact_form(person, **overrides):
     data = {
-        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": timezone.localtime(earlier_today()).strftime("%Y-%m-%dT%H:%M"),
         "mode": "home_visit",
         "participants": [person.pk],
         "purpose": "Check in",

@@ -1,15 +1,13 @@
 """Helpers for contact tests and the benchmark. Synthetic names only."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from django.utils import timezone
 
 from hononga.accounts.models import User
 from hononga.checkins.models import Channel, CheckIn, Form, Perspective
 from hononga.contacts.models import Contact, DecisionsWith, Mode
-from hononga.factories import PersonFactory
+from hononga.factories import PersonFactory, earlier_today
 from hononga.relationships.models import Relationship, RelationshipKind
 from hononga.whanau.models import Person, PersonKind, Whanau
 
@@ -31,7 +29,7 @@ def make_contact(
     contact = Contact.objects.create(
         whanau=whanau,
         practitioner=practitioner,
-        occurred_at=occurred_at or timezone.now() - timedelta(hours=1),
+        occurred_at=occurred_at or earlier_today(),
         support=support,
         control=control,
         **fields,

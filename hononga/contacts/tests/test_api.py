@@ -7,6 +7,7 @@ from hononga.audit.models import Action, AuditEvent
 from hononga.conftest import bearer
 from hononga.contacts.models import Contact
 from hononga.contacts.tests.factories import make_contact
+from hononga.factories import earlier_today
 
 URL = "/api/v1/contacts"
 
@@ -14,7 +15,7 @@ URL = "/api/v1/contacts"
 def body(whanau, people, **overrides):
     data = {
         "whanau_id": whanau.pk,
-        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "occurred_at": earlier_today().isoformat(),
         "mode": "home_visit",
         "participant_ids": [p.pk for p in people],
         "purpose": "Plan the week",

@@ -10,11 +10,12 @@ from hononga.contacts import hooks, services
 from hononga.contacts.models import Contact, DecisionsWith, Mode, Quadrant
 from hononga.contacts.tests.factories import relationship_between, staff_person
 from hononga.core.errors import ConflictError, NotFound, PracticeError
+from hononga.factories import earlier_today
 
 
 def fields(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "occurred_at": timezone.now() - timedelta(hours=2),
+        "occurred_at": earlier_today(hours=2),
         "mode": Mode.HOME_VISIT,
         "purpose": "Talk about the school transition",
         "note": "Met at the kitchen table.",

@@ -9,12 +9,12 @@ from hononga.conftest import client_for
 from hononga.contacts.models import Contact, Mode, Quadrant
 from hononga.contacts.tests.factories import make_contact, relationship_between
 from hononga.core.panels import render_panels
-from hononga.factories import UserFactory
+from hononga.factories import UserFactory, earlier_today
 
 
 def form_data(people, **overrides):
     data = {
-        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": timezone.localtime(earlier_today()).strftime("%Y-%m-%dT%H:%M"),
         "mode": Mode.PHONE,
         "participants": [p.pk for p in people],
         "purpose": "Check in after the hui",

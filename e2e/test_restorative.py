@@ -110,7 +110,7 @@ def test_a_facilitator_takes_a_process_from_harm_to_closure(
     expect(page.locator(".error-summary")).to_contain_text("Record Mere Kōwhai's consent")
 
     for name in ("Mere Kōwhai", "Ariki Kōwhai"):
-        page.get_by_role("link", name=name).click()
+        page.get_by_role("link", name=name, exact=True).click()
         axe_check(page, "preparation")
         page.get_by_label("Invited on").fill(str(today))
         page.get_by_label("Consented on").fill(str(today))

@@ -62,3 +62,44 @@ def test_restorative_api_conforms_to_its_schema(case: Any, api_headers: dict[str
     case.call_and_validate(
         headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
     )
+
+
+# Credentials are an administrator's business: fuzz them with an administrator's token, so the
+# generated writes reach validation and the services rather than stopping at 403.
+credentials_schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", get_wsgi_application()
+).include(path_regex=r"^/api/v1/facilitator-credentials(/|$)")
+
+
+@pytest.fixture
+def admin_headers(admin_user: User, credential: Any) -> Iterator[dict[str, str]]:
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": bearer(admin_user)["HTTP_AUTHORIZATION"]}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_schema_describes_the_credential_endpoints() -> None:
+    paths = credentials_schema.raw_schema["paths"]
+    assert set(paths["/api/v1/facilitator-credentials"]) == {"get", "post"}
+    assert set(paths["/api/v1/facilitator-credentials/{credential_id}"]) == {"patch"}
+    assert set(paths["/api/v1/facilitator-credentials/{credential_id}/end"]) == {"post"}
+
+
+@credentials_schema.parametrize()
+@settings(
+    max_examples=15,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@pytest.mark.django_db
+def test_credential_api_conforms_to_its_schema(case: Any, admin_headers: dict[str, str]) -> None:
+    case.call_and_validate(
+        headers=admin_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+    )

@@ -109,6 +109,9 @@ def test_staff_pages_are_accessible(browser: Browser, page: Page, live_server, s
     relationship = setting["relationship"]
     base = live_server.url
     login(page, base, "aroha", TEST_PASSWORD)
+    page.goto(f"{base}/check-ins/attention/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relationships needing attention")
+    axe_check(page, "checkin-attention")
     page.goto(f"{base}/relationships/{relationship.pk}/check-in-links/new/")
     axe_check(page, "checkin-link-new")
     page.get_by_role("button", name="Make the link").click()

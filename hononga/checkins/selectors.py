@@ -511,13 +511,28 @@ def practitioner_relationships(user: Any) -> QuerySet[Relationship]:
 def relationships_needing_attention(
     *, user: Any, today: date | None = None, limit: int | None = None
 ) -> tuple[list[Attention], int]:
-    """The user's practitioner relationships with a flag, most urgent first, and how many.
-
-    A fixed number of queries whatever the number of check-ins: the settings, the
-    relationships, and each one's latest own check-in (a partial index on is_latest).
-    """
+    """The user's practitioner relationships with a flag, most urgent first (the first `limit`,
+    with reasons in words), and how many there are."""
     today = today or timezone.localdate()
     t = thresholds()
+    found = attention_items(user=user, today=today, t=t)
+    shown = found[:limit] if limit is not None else found
+    explain(shown, today=today, t=t)
+    return shown, len(found)
+
+
+def attention_items(
+    *, user: Any, today: date | None = None, t: scoring.Thresholds | None = None
+) -> list[Attention]:
+    """Every relationship of the user's that needs attention, most urgent first, without the
+    reasons in words (`explain` adds them to the ones shown).
+
+    A fixed number of queries whatever the number of check-ins: the settings, the
+    relationships, and each one's latest own check-in (a partial index on is_latest). The list
+    is bounded by one practitioner's own relationships.
+    """
+    today = today or timezone.localdate()
+    t = t or thresholds()
     relationships = list(practitioner_relationships(user))
     latest: dict[int, CheckIn] = {
         c.relationship_id: c
@@ -550,11 +565,17 @@ def relationships_needing_attention(
             a.relationship.pk,
         )
     )
-    total = len(found)
-    shown = found[:limit] if limit is not None else found
-    for item in shown:
+    return found
+
+
+def explain(
+    items: Iterable[Attention], *, today: date | None = None, t: scoring.Thresholds | None = None
+) -> None:
+    """Put each item's flags into words (the shown ones only: formatting is the slow part)."""
+    today = today or timezone.localdate()
+    t = t or thresholds()
+    for item in items:
         add_reasons(item, t, today)
-    return shown, total
 
 
 # --- The map's hook ------------------------------------------------------------------------------

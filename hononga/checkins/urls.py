@@ -12,6 +12,7 @@ urlpatterns = [
     path("relationships/<int:pk>/check-in-links/new/", views.link_create_view, name="link_new"),
     path("check-in-links/<int:pk>/revoke/", views.link_revoke_view, name="link_revoke"),
     path("check-ins/<int:pk>/archive/", views.archive_view, name="archive"),
+    path("check-ins/attention/", views.attention_view, name="attention"),
     path("check-ins/hand-over/", views.handover_view, name="handover"),
     path("check-ins/hand-over/done/", views.handover_done_view, name="handover_done"),
     path("check-ins/hand-over/leave/", views.handover_leave_view, name="handover_leave"),

@@ -191,6 +191,36 @@ def relationship_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@role_required(Role.PRACTITIONER, Role.FACILITATOR)
+def attention_view(request: AuthedRequest) -> HttpResponse:
+    """Every one of the user's relationships needing attention, most urgent first, a page at a
+    time (the home page shows the first few)."""
+    today = timezone.localdate()
+    t = services.thresholds()
+    found = selectors.attention_items(user=request.user, today=today, t=t)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.explain(page.object_list, today=today, t=t)
+    for item in page.object_list:
+        item.url = relationship_url(item.relationship)
+    record_event(
+        actor=request.user,
+        action=Action.LIST,
+        summary="Listed relationships needing attention",
+        data={"relationships": [item.relationship.pk for item in page.object_list]},
+        request=request,
+    )
+    return render(
+        request,
+        "checkins/attention.html",
+        {
+            "page_obj": page,
+            "items": page.object_list,
+            "total": len(found),
+            "querystring_without_page": "",
+        },
+    )
+
+
 def _start_people(relationship: Relationship) -> list[Any]:
     member = services.other_side(relationship)
     people = [member] if member is not None else []

@@ -8,10 +8,14 @@
 - admin: manages accounts; sees case content only by breaking glass
 """
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
+from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import ApiToken, Role, Team, User
 from hononga.accounts.services import token_create
@@ -118,4 +122,39 @@ def bearer(user: User) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-__all__ = ["ApiToken", "bearer", "client_for"]
+@pytest.fixture
+def wsgi_keeps_connection() -> Iterator[None]:
+    """In-process WSGI requests (schemathesis) would close the test's database connection after
+    each one; Django's test client avoids that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+Test = TypeVar("Test", bound=Callable[..., Any])
+
+
+def fuzzed(max_examples: int) -> Callable[[Test], Test]:
+    """For a schemathesis test (under `@schema.parametrize()`): a repeatable run of
+    `max_examples` per operation, in the test database, keeping its connection."""
+
+    def decorate(test: Test) -> Test:
+        test = settings(
+            max_examples=max_examples,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )(test)
+        test = pytest.mark.django_db(test)
+        return pytest.mark.usefixtures("wsgi_keeps_connection")(test)
+
+    return decorate
+
+
+__all__ = ["ApiToken", "bearer", "client_for", "fuzzed"]

@@ -200,7 +200,7 @@ def _service_errors(
     try:
         yield
     except ConflictError as error:
-        error.your_version = your_version  # type: ignore[attr-defined]
+        error.your_version = your_version
         if current is not None:
             error.current = current()
         raise

@@ -4,6 +4,8 @@ Services raise these; one handler turns them into form errors on pages and into
 `application/problem+json` in the API.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -58,6 +60,17 @@ class ConflictError(PracticeError):
         self.current = current
         self.current_version = current_version
         self.changed_by = changed_by
+        self.your_version: int | None = None
+
+
+@contextmanager
+def sent_version(version: int | None) -> Iterator[None]:
+    """A conflict raised inside says which version the caller sent (the API's 409 shows both)."""
+    try:
+        yield
+    except ConflictError as error:
+        error.your_version = version
+        raise
 
 
 class InvalidTransition(PracticeError):

@@ -353,7 +353,7 @@ def update_relationship(
             request=request,
         )
     except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
+        error.your_version = payload.version
         error.current = _current(relationship_id)
         raise
     return _out(relationship_id)
@@ -378,7 +378,7 @@ def end_relationship(
             request=request,
         )
     except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
+        error.your_version = payload.version
         error.current = _current(relationship_id)
         raise
     return _out(relationship_id)

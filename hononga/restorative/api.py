@@ -32,7 +32,7 @@ from hononga.api import (
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.core.concurrency import snapshot
-from hononga.core.errors import ConflictError
+from hononga.core.errors import ConflictError, sent_version
 from hononga.core.pagination import Pagination
 from hononga.restorative import access, lifecycle, selectors, services
 from hononga.restorative.models import (
@@ -415,7 +415,7 @@ def update_credential(
 ) -> FacilitatorCredential:
     """Correct a credential's level, issue or expiry (administrators). Stale `version`: 409."""
     changes = payload.model_dump(exclude={"version"}, exclude_none=True)
-    try:
+    with sent_version(payload.version):
         return services.credential_update(
             actor=_user(request),
             credential_id=credential_id,
@@ -423,9 +423,6 @@ def update_credential(
             changes=changes,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
 
 
 @router.post(
@@ -436,7 +433,7 @@ def end_credential(
 ) -> FacilitatorCredential:
     """End a credential early (administrators): withdrawn, or the facilitator left. Processes
     that need it stop moving forward until they are reassigned."""
-    try:
+    with sent_version(payload.version):
         return services.credential_end(
             actor=_user(request),
             credential_id=credential_id,
@@ -445,9 +442,6 @@ def end_credential(
             reason=payload.reason,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
 
 
 # --- Harm -------------------------------------------------------------------------------------
@@ -512,7 +506,7 @@ def update_harm(request: HttpRequest, payload: HarmPatch, harm_id: int = PathId)
         for k, v in payload.model_dump(include={"what", "occurred_on", "severity"}).items()
         if v is not None
     }
-    try:
+    with sent_version(payload.version):
         return services.harm_update(
             actor=_user(request),
             harm_id=harm_id,
@@ -523,9 +517,6 @@ def update_harm(request: HttpRequest, payload: HarmPatch, harm_id: int = PathId)
             relationship_ids=payload.relationship_ids,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
 
 
 # --- Processes --------------------------------------------------------------------------------
@@ -603,7 +594,7 @@ def transition_process(
             request=request,
         )
     except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
+        error.your_version = payload.version
         error.current = snapshot(RestorativeProcess.objects.get(pk=process_id))
         raise
     return selectors.process_detail(process_id)
@@ -616,7 +607,7 @@ def reassign_process(
     """Give the process another facilitator: administrators, and supervisors for their teams'
     whānau. A formal or family group conference needs the new facilitator to hold a current
     credential of its level (422 naming what is missing); a stale `version` is 409."""
-    try:
+    with sent_version(payload.version):
         services.process_reassign(
             actor=_user(request),
             process_id=process_id,
@@ -625,9 +616,6 @@ def reassign_process(
             reason=payload.reason,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
     return RestorativeProcess.objects.select_related("facilitator").get(pk=process_id)
 
 
@@ -664,7 +652,7 @@ def prepare_participant(
 ) -> Participant:
     """Record invitation, consent, preparation and needs (the whole preparation record)."""
     changes = payload.model_dump(exclude={"version"})
-    try:
+    with sent_version(payload.version):
         services.participant_prepare(
             actor=_user(request),
             participant_id=participant_id,
@@ -672,9 +660,6 @@ def prepare_participant(
             changes=changes,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
     return Participant.objects.select_related("person").get(pk=participant_id)
 
 
@@ -686,7 +671,7 @@ def remove_participant(
 ) -> Participant:
     """Remove a participant added by mistake, with the reason; only before the conference is
     held and while they have no answers or agreement items. The record is kept, marked removed."""
-    try:
+    with sent_version(payload.version):
         services.participant_remove(
             actor=_user(request),
             participant_id=participant_id,
@@ -694,9 +679,6 @@ def remove_participant(
             reason=payload.reason,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
     return Participant.all_objects.select_related("person").get(pk=participant_id)
 
 
@@ -777,7 +759,7 @@ def update_item(request: HttpRequest, payload: ItemPatch, item_id: int = PathId)
     for key in ("what", "due", "status", "status_reason", "owner_id"):
         if key in changes and changes[key] is None:
             changes.pop(key)
-    try:
+    with sent_version(payload.version):
         return services.item_update(
             actor=_user(request),
             item_id=item_id,
@@ -785,9 +767,6 @@ def update_item(request: HttpRequest, payload: ItemPatch, item_id: int = PathId)
             changes=changes,
             request=request,
         )
-    except ConflictError as error:
-        error.your_version = payload.version  # type: ignore[attr-defined]
-        raise
 
 
 # --- Follow-ups -------------------------------------------------------------------------------

@@ -2,20 +2,16 @@
 every request, valid or not, gets a documented status (never a 5xx) and a matching body."""
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import User
 from hononga.checkins.tests import factories as f
-from hononga.conftest import bearer
+from hononga.conftest import bearer, fuzzed
 from hononga.relationships.models import Relationship
 
 CHECKINS = r"^/api/v1/(check-ins|check-in-links)(/|$)"
@@ -26,18 +22,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def api_headers(
-    practitioner: User, relationship: Relationship, consented: Any
-) -> Iterator[dict[str, str]]:
+def api_headers(practitioner: User, relationship: Relationship, consented: Any) -> dict[str, str]:
     f.checkin(relationship, consented)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    token = bearer(practitioner)["HTTP_AUTHORIZATION"]
-    try:
-        yield {"Authorization": token}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return {"Authorization": bearer(practitioner)["HTTP_AUTHORIZATION"]}
 
 
 def test_every_check_in_operation_is_in_the_schema_with_problem_errors() -> None:
@@ -63,15 +50,7 @@ def test_every_check_in_operation_is_in_the_schema_with_problem_errors() -> None
 
 
 @schema.parametrize()
-@settings(
-    max_examples=15,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=15)
 def test_check_in_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     cache.clear()  # the public endpoint's rate limit would otherwise answer 429 to the rest
     case.call_and_validate(

@@ -4,18 +4,14 @@ Every generated request must get a documented status (never a 5xx) and a body ma
 schema; errors are `application/problem+json`.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer
+from hononga.conftest import bearer, fuzzed
 from hononga.contacts.tests.factories import make_contact
 from hononga.whanau.models import Person, Whanau
 
@@ -27,16 +23,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def api_headers(practitioner: User, whanau: Whanau, person: Person) -> Iterator[dict[str, str]]:
+def api_headers(practitioner: User, whanau: Whanau, person: Person) -> dict[str, str]:
     make_contact(whanau=whanau, practitioner=practitioner, participants=[person])
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    token = bearer(practitioner)["HTTP_AUTHORIZATION"]
-    try:
-        yield {"Authorization": token}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return {"Authorization": bearer(practitioner)["HTTP_AUTHORIZATION"]}
 
 
 def test_the_schema_describes_every_contacts_operation() -> None:
@@ -54,15 +43,7 @@ def test_the_schema_describes_every_contacts_operation() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=25)
 def test_contacts_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     case.call_and_validate(
         headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]

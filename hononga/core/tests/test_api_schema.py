@@ -5,18 +5,14 @@ that matches the schema: `application/json` for success, `application/problem+js
 """
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer
+from hononga.conftest import bearer, fuzzed
 from hononga.whanau.models import Person, Whanau
 
 FOUNDATION = r"^/api/v1/(me|teams|whanau|people|memberships|allocations)(/|$)"
@@ -27,17 +23,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def api_headers(supervisor: User, whanau: Whanau, person: Person) -> Iterator[dict[str, str]]:
-    # The WSGI app would close the test's connection between requests (Django's test client
-    # avoids that the same way).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    token = bearer(supervisor)["HTTP_AUTHORIZATION"]
-    try:
-        yield {"Authorization": token}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+def api_headers(supervisor: User, whanau: Whanau, person: Person) -> dict[str, str]:
+    return {"Authorization": bearer(supervisor)["HTTP_AUTHORIZATION"]}
 
 
 def test_the_fuzzed_schema_covers_every_foundation_resource() -> None:
@@ -74,15 +61,7 @@ def test_every_operation_declares_its_errors_as_problem_json() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=20,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=20)
 def test_foundation_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     # Not "positive data acceptance": a request can match the schema and still break a rule
     # that only the data can check (a team that isn't yours, an id you cannot see) — 422.

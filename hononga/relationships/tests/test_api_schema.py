@@ -4,18 +4,14 @@ Every generated request must get a documented status (never a 5xx) and a body ma
 schema; errors are `application/problem+json`.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer
+from hononga.conftest import bearer, fuzzed
 from hononga.relationships import services
 from hononga.whanau.models import Person, Whanau
 
@@ -29,7 +25,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 @pytest.fixture
 def api_headers(
     practitioner: User, whanau: Whanau, person: Person, child: Person
-) -> Iterator[dict[str, str]]:
+) -> dict[str, str]:
     services.relationship_create(
         actor=practitioner,
         whanau_id=whanau.pk,
@@ -37,14 +33,7 @@ def api_headers(
         person_b=child.pk,
         fields={"kind": "whanau"},
     )
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    token = bearer(practitioner)["HTTP_AUTHORIZATION"]
-    try:
-        yield {"Authorization": token}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return {"Authorization": bearer(practitioner)["HTTP_AUTHORIZATION"]}
 
 
 def test_the_schema_describes_every_operation() -> None:
@@ -62,15 +51,7 @@ def test_the_schema_describes_every_operation() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=20,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=20)
 def test_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     case.call_and_validate(
         headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]

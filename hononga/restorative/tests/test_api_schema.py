@@ -1,18 +1,14 @@
 """Fuzz the restorative endpoints against their own OpenAPI schema (schemathesis, in-process):
 every generated request gets a documented status (never a 5xx) and a body matching the schema."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer
+from hononga.conftest import bearer, fuzzed
 from hononga.restorative.models import State
 from hononga.restorative.tests.conftest import walk_to
 
@@ -24,16 +20,9 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def api_headers(facilitator: User, process: Any) -> Iterator[dict[str, str]]:
+def api_headers(facilitator: User, process: Any) -> dict[str, str]:
     walk_to(process, State.HELD)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    token = bearer(facilitator)["HTTP_AUTHORIZATION"]
-    try:
-        yield {"Authorization": token}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return {"Authorization": bearer(facilitator)["HTTP_AUTHORIZATION"]}
 
 
 def test_the_schema_describes_the_restorative_resources() -> None:
@@ -49,15 +38,7 @@ def test_the_schema_describes_the_restorative_resources() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=15,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=15)
 def test_restorative_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     case.call_and_validate(
         headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
@@ -72,14 +53,8 @@ credentials_schema = schemathesis.openapi.from_wsgi(
 
 
 @pytest.fixture
-def admin_headers(admin_user: User, credential: Any) -> Iterator[dict[str, str]]:
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield {"Authorization": bearer(admin_user)["HTTP_AUTHORIZATION"]}
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+def admin_headers(admin_user: User, credential: Any) -> dict[str, str]:
+    return {"Authorization": bearer(admin_user)["HTTP_AUTHORIZATION"]}
 
 
 def test_the_schema_describes_the_credential_endpoints() -> None:
@@ -90,15 +65,7 @@ def test_the_schema_describes_the_credential_endpoints() -> None:
 
 
 @credentials_schema.parametrize()
-@settings(
-    max_examples=15,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=list(HealthCheck),
-)
-@pytest.mark.django_db
+@fuzzed(max_examples=15)
 def test_credential_api_conforms_to_its_schema(case: Any, admin_headers: dict[str, str]) -> None:
     case.call_and_validate(
         headers=admin_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]

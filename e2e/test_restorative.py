@@ -100,7 +100,12 @@ def test_a_facilitator_takes_a_process_from_harm_to_closure(
 
     # The facilitator runs it.
     login(page, base, "mereana", TEST_PASSWORD)
-    page.goto(process_url)
+    facilitating = page.locator("section", has=page.locator("#restorative-facilitating"))
+    expect(facilitating.get_by_role("row")).to_have_count(2)  # the header and the referral
+    expect(facilitating).to_contain_text("Referred")
+    axe_check(page, "home-facilitating")
+    facilitating.get_by_role("link").first.click()
+    page.wait_for_url(process_url)
     axe_check(page, "process-referred")
     submit(page, "Mark as preparing")
     expect(page.locator("[data-stage]")).to_have_text("Preparing")

@@ -59,12 +59,16 @@ def relationship_panel(request: HttpRequest, relationship: Any) -> str:
 
 
 def home_panel(request: HttpRequest, user: Any) -> str:
-    """Due and overdue agreement items, and family group conference plans due for review."""
+    """The processes a facilitator is running, due and overdue agreement items, and family
+    group conference plans due for review."""
     if getattr(user, "role", None) not in (Role.PRACTITIONER, Role.FACILITATOR):
         return ""
     today = timezone.localdate()
     items = list(selectors.items_due(user=user, today=today)[: PANEL_LIMIT + 1])
     reviews = list(selectors.plans_due_for_review(user=user, today=today)[:PANEL_LIMIT])
+    facilitating: list[Any] = []
+    if user.role == Role.FACILITATOR:
+        facilitating = list(selectors.facilitating(user=user)[: PANEL_LIMIT + 1])
     if not items and not reviews and user.role != Role.FACILITATOR:
         return ""
     return render_to_string(
@@ -73,6 +77,9 @@ def home_panel(request: HttpRequest, user: Any) -> str:
             "items": items[:PANEL_LIMIT],
             "more": len(items) > PANEL_LIMIT,
             "reviews": reviews,
+            "facilitating": facilitating[:PANEL_LIMIT],
+            "more_facilitating": len(facilitating) > PANEL_LIMIT,
+            "is_facilitator": user.role == Role.FACILITATOR,
             "today": today,
         },
         request=request,

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from hononga.restorative import access
 from hononga.restorative.models import (
@@ -21,6 +21,7 @@ from hononga.whanau import access as whanau_access
 from hononga.whanau.models import Allocation, Whanau
 
 REVIEW_SOON_DAYS = 30
+STAGE_ORDER = (State.REFERRED, State.PREPARING, State.READY, State.HELD, State.MONITORING)
 DUE_SOON_DAYS = 14
 
 
@@ -35,6 +36,22 @@ def process_list(
     if whanau_id is not None:
         processes = processes.filter(whanau_id=whanau_id)
     return processes.select_related("whanau", "facilitator", "harm").order_by("-created_at", "-id")
+
+
+def facilitating(*, user: Any) -> QuerySet[RestorativeProcess]:
+    """The processes this user facilitates that are not yet closed or stopped: earliest stage
+    first (they need the most preparation), then the oldest referral."""
+    stage_order = Case(
+        *(When(state=state, then=Value(rank)) for rank, state in enumerate(STAGE_ORDER)),
+        default=Value(len(STAGE_ORDER)),
+    )
+    return (
+        RestorativeProcess.objects.filter(facilitator=user)
+        .exclude(state__in=[State.CLOSED, State.NOT_PROCEEDING])
+        .select_related("whanau")
+        .annotate(stage_rank=stage_order)
+        .order_by("stage_rank", "created_at", "id")
+    )
 
 
 def harm_list(

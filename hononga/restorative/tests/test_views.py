@@ -416,6 +416,57 @@ def test_the_home_page_lists_due_items(facilitator_client: Client, process: Any)
     assert "Agreement items due" in page and "overdue" in page
 
 
+def _facilitating_section(page: str) -> str:
+    return page.split('id="restorative-facilitating"')[1].split("</section>")[0]
+
+
+def test_a_facilitator_sees_their_unfinished_processes_earliest_stage_first(
+    facilitator_client: Client, practitioner: Any, facilitator: Any, harm: Any, process: Any
+) -> None:
+    walk_to(process, State.MONITORING)
+    referred = refer(practitioner, harm, facilitator)
+    closed = refer(practitioner, harm, facilitator)
+    closed.state = State.CLOSED
+    closed.save()
+    section = _facilitating_section(facilitator_client.get("/").content.decode())
+    assert section.count("<tr>") == 3  # the header and two processes
+    assert section.index(f"/processes/{referred.pk}/") < section.index(f"/processes/{process.pk}/")
+    assert "Referred" in section and "Monitoring" in section
+    assert f"/processes/{closed.pk}/" not in section
+
+
+def test_the_facilitators_home_page_queries_do_not_grow_with_their_processes(
+    facilitator_client: Client,
+    practitioner: Any,
+    facilitator: Any,
+    harm: Any,
+    process: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    facilitator_client.get("/")
+    with django_assert_max_num_queries(40) as few:
+        facilitator_client.get("/")
+    for _ in range(12):
+        refer(practitioner, harm, facilitator)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = facilitator_client.get("/").content.decode()
+    assert _facilitating_section(page).count("<tr>") == 11  # the header and the first ten
+    assert "All the processes you facilitate" in page
+
+
+def test_a_facilitator_with_no_processes_is_told_where_they_come_from(
+    facilitator_client: Client,
+) -> None:
+    page = facilitator_client.get("/").content.decode()
+    assert "No processes under way" in _facilitating_section(page)
+
+
+def test_a_practitioner_has_no_facilitating_section(
+    practitioner_client: Client, process: Any
+) -> None:
+    assert "restorative-facilitating" not in practitioner_client.get("/").content.decode()
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -23,14 +23,14 @@ def test_a_wrong_password_gets_a_clear_message(page, live_server):
     axe_check(page, "login-error")
 
 
-def test_logging_out_removes_contact_drafts_from_this_device(page, live_server):
+def test_logging_out_removes_drafts_from_this_device(page, live_server):
     UserFactory(username="aroha", preferred_name="Aroha")
     login(page, live_server.url, "aroha", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kia ora, Aroha")
     page.evaluate(
         """() => {
-        localStorage.setItem("contact-draft:whanau-1", "{}");
-        localStorage.setItem("contact-draft:contact-7", "{}");
+        localStorage.setItem("draft:contact:1:3:new", "{}");
+        localStorage.setItem("draft:conference:1:7", "{}");
         localStorage.setItem("other-setting", "keep");
     }"""
     )

@@ -36,6 +36,7 @@ from hononga.contacts.models import (
     Quadrant,
     quadrant,
 )
+from hononga.core.drafts import draft_key
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.request import AuthedRequest
 from hononga.relationships import access as relationship_access
@@ -161,7 +162,7 @@ def contact_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
         {
             "form": form,
             "whanau": whanau,
-            "draft_key": f"contact-draft:{request.user.pk}:{whanau.pk}:new",
+            "draft_key": draft_key(request.user, "contact", whanau.pk, "new"),
             "restore_draft": request.method != "POST",
             **quadrant_context(form["support"].value(), form["control"].value()),
         },
@@ -212,7 +213,7 @@ def _saved_draft_key(request: AuthedRequest, contact: Contact) -> str:
     if saved not in {"1", "edit"}:
         return ""
     which = "new" if saved == "1" else str(contact.pk)
-    return f"contact-draft:{request.user.pk}:{contact.whanau_id}:{which}"
+    return draft_key(request.user, "contact", contact.whanau_id, which)
 
 
 @login_required
@@ -262,7 +263,7 @@ def contact_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "version": version,
             "conflict": conflict,
             "conflict_rows": _conflict_rows(form, conflict) if conflict else [],
-            "draft_key": f"contact-draft:{request.user.pk}:{whanau.pk}:{contact.pk}",
+            "draft_key": draft_key(request.user, "contact", whanau.pk, contact.pk),
             "restore_draft": request.method != "POST" and conflict is None,
             **quadrant_context(form["support"].value(), form["control"].value()),
         },

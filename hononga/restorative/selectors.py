@@ -14,6 +14,7 @@ from hononga.restorative.models import (
     ItemStatus,
     Participant,
     ProcessKind,
+    Response,
     RestorativeProcess,
     State,
 )
@@ -52,6 +53,13 @@ def facilitating(*, user: Any) -> QuerySet[RestorativeProcess]:
         .annotate(stage_rank=stage_order)
         .order_by("stage_rank", "created_at", "id")
     )
+
+
+def answers_version(process: RestorativeProcess) -> str:
+    """Moves whenever an answer to the restorative questions is saved (each save adds a history
+    row): a draft of the conference screen made before then is not restored over newer answers."""
+    saves = Response.history.filter(participant__process_id=process.pk).count()
+    return str(saves)
 
 
 def harm_list(

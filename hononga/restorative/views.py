@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
+from hononga.core.drafts import clear_after_save, draft_key
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.request import AuthedRequest
 from hononga.relationships.models import Relationship
@@ -169,6 +170,7 @@ def harm_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
         ).select_related("person_a", "person_b"),
     }
     form = HarmForm(request.POST or None, **querysets)
+    key = draft_key(request.user, "harm", "whanau", whanau.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -185,8 +187,18 @@ def harm_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Harm recorded."))
+            clear_after_save(request, key)
             return redirect("restorative:harm", pk=harm.pk)
-    return render(request, "restorative/harm_form.html", {"form": form, "whanau": whanau})
+    return render(
+        request,
+        "restorative/harm_form.html",
+        {
+            "form": form,
+            "whanau": whanau,
+            "draft_key": key,
+            "restore_draft": request.method != "POST",
+        },
+    )
 
 
 @login_required
@@ -225,6 +237,7 @@ def harm_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("Harm record saved."))
+                clear_after_save(request, draft_key(request.user, "harm", harm.pk))
                 return redirect("restorative:harm", pk=harm.pk)
     else:
         version = str(harm.version)
@@ -248,6 +261,8 @@ def harm_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "harm": harm,
             "version": conflict.current_version if conflict else version,
             "conflict": conflict,
+            "draft_key": draft_key(request.user, "harm", harm.pk),
+            "restore_draft": request.method != "POST",
         },
     )
 
@@ -588,13 +603,21 @@ def preparation_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("Preparation saved."))
+                clear_after_save(request, draft_key(request.user, "preparation", participant.pk))
                 return redirect("restorative:process", pk=process.pk)
     else:
         form = PreparationForm(instance=participant, initial={"version": participant.version})
     return render(
         request,
         "restorative/preparation.html",
-        {"form": form, "participant": participant, "process": process, "whanau": process.whanau},
+        {
+            "form": form,
+            "participant": participant,
+            "process": process,
+            "whanau": process.whanau,
+            "draft_key": draft_key(request.user, "preparation", participant.pk),
+            "restore_draft": request.method != "POST",
+        },
     )
 
 
@@ -617,6 +640,7 @@ def safety_view(request: AuthedRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Safety assessment saved."))
+            clear_after_save(request, draft_key(request.user, "safety", process.pk))
             return redirect("restorative:process", pk=process.pk)
     return render(
         request,
@@ -627,6 +651,8 @@ def safety_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "whanau": process.whanau,
             "title": _("Safety assessment"),
             "submit": _("Save the assessment"),
+            "draft_key": draft_key(request.user, "safety", process.pk),
+            "restore_draft": request.method != "POST",
             "intro": _(
                 "Risk of further harm, power imbalance, readiness, and whether the person "
                 "responsible accepts responsibility. You can stop the process on safety grounds "
@@ -658,6 +684,7 @@ def conference_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error.message)
         else:
             messages.success(request, _("%(n)s answers saved.") % {"n": saved})
+            clear_after_save(request, draft_key(request.user, "conference", process.pk))
             return redirect("restorative:conference", pk=process.pk)
     if request.method != "POST":
         _view_event(request, process, process.whanau_id, "Opened the conference screen")
@@ -676,6 +703,9 @@ def conference_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 process.agreement_items.select_related("owner__person", "for_whom__person")
             ),
             "open": process.state in services.CONFERENCE_STATES,
+            "draft_key": draft_key(request.user, "conference", process.pk),
+            "restore_draft": request.method != "POST",
+            "answers_version": selectors.answers_version(process),
         },
     )
 
@@ -862,6 +892,7 @@ def follow_up_view(request: AuthedRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Follow-up recorded."))
+            clear_after_save(request, draft_key(request.user, "follow-up", follow_up.pk))
             return redirect("restorative:process", pk=process.pk)
     return render(
         request,
@@ -873,6 +904,8 @@ def follow_up_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "title": _("Follow-up with %(name)s")
             % {"name": follow_up.participant.person.full_name},
             "submit": _("Save the follow-up"),
+            "draft_key": draft_key(request.user, "follow-up", follow_up.pk),
+            "restore_draft": request.method != "POST",
         },
     )
 

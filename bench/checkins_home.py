@@ -1,5 +1,5 @@
-"""Benchmark: a practitioner's home page ("Relationships needing attention") with 60 whānau and
-about 10,000 check-ins over three years.
+"""Benchmark: a practitioner's home page ("Relationships needing attention") and the page listing
+every relationship needing attention, with 60 whānau and about 10,000 check-ins over three years.
 
     .venv/bin/python bench/checkins_home.py                     # SQLite (a throwaway file)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/checkins_home.py
@@ -191,6 +191,15 @@ def run(kind: str) -> None:
             page_times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
     page_queries = len(queries)
+    client.get("/check-ins/attention/")
+    list_times = []
+    for _ in range(RUNS):
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            response = client.get("/check-ins/attention/", {"page": 2})
+            list_times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    list_queries = len(queries)
     selector_times = []
     for _ in range(RUNS):
         t0 = time.perf_counter()
@@ -225,8 +234,9 @@ def run(kind: str) -> None:
     )
     print(f"  flagged relationships: {flagged}")
     print(f"  home page (whole request): {summary(page_times)}   {page_queries} queries")
+    print(f"  every one, page 2 of 25:   {summary(list_times)}   {list_queries} queries")
     print(f"  attention selector only:   {summary(selector_times)}   {selector_queries} queries")
-    median = statistics.median(page_times)
+    median = max(statistics.median(page_times), statistics.median(list_times))
     verdict = "PASS" if median < 100 else "FAIL"
     print(f"  target < 100 ms server time: {verdict} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
 

@@ -58,6 +58,14 @@ def test_a_saved_conference_screen_drops_its_draft_on_the_next_page_only(
     assert "data-clear-draft" not in facilitator_client.get(path).content.decode()
 
 
+def test_a_closed_conference_screen_keeps_no_draft(
+    facilitator_client: Client, process: Any
+) -> None:
+    walk_to(process, State.MONITORING)
+    html = facilitator_client.get(reverse("restorative:conference", args=[process.pk]))
+    assert "data-draft-key" not in html.content.decode()
+
+
 def test_a_form_sent_back_with_errors_does_not_restore_a_draft_over_what_was_sent(
     practitioner_client: Client, whanau: Any
 ) -> None:

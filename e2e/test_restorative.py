@@ -3,7 +3,7 @@ and refers it; the facilitator prepares everyone, checks safety, runs the confer
 builds the agreement, prints it (PDF text checked), follows up and closes. axe-core on each page."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,50 +12,16 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from e2e.conftest import axe_check, login
-from hononga.accounts.models import Role
-from hononga.factories import (
-    TEST_PASSWORD,
-    AllocationFactory,
-    MembershipFactory,
-    PersonFactory,
-    RegionFactory,
-    TeamFactory,
-    UserFactory,
-    WhanauFactory,
-)
-from hononga.restorative.models import FacilitatorCredential, RestorativeProcess, State
-from hononga.whanau.models import PersonKind
+from e2e.restorative_setting import kowhai_whanau
+from hononga.factories import TEST_PASSWORD
+from hononga.restorative.models import RestorativeProcess, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def setting() -> dict[str, Any]:
-    team = TeamFactory(name="Kirikiriroa team", region=RegionFactory(name="Waikato"))
-    aroha = UserFactory(username="aroha", preferred_name="Aroha", teams=[team])
-    mereana = UserFactory(
-        username="mereana", preferred_name="Mereana", role=Role.FACILITATOR, teams=[team]
-    )
-    today = timezone.localdate()
-    FacilitatorCredential.objects.create(
-        user=mereana,
-        level="conference",
-        issued=today - timedelta(days=30),
-        expires=today + timedelta(days=300),
-        recorded_by=mereana,
-    )
-    whanau = WhanauFactory(name="Kōwhai whānau", team=team)
-    AllocationFactory(whanau=whanau, user=aroha)
-    mere = PersonFactory(preferred_name="Mere", other_names="Kōwhai")
-    MembershipFactory(person=mere, whanau=whanau, role="mother")
-    ariki = PersonFactory(
-        preferred_name="Ariki",
-        other_names="Kōwhai",
-        kind=PersonKind.RANGATAHI,
-        date_of_birth=date(2010, 6, 1),
-    )
-    MembershipFactory(person=ariki, whanau=whanau, role="son")
-    return {"whanau": whanau, "mere": mere, "ariki": ariki}
+    return kowhai_whanau()
 
 
 def submit(page: Page, name: str) -> None:

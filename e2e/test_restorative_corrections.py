@@ -2,80 +2,39 @@
 supervisor reassigns the process to another facilitator, an administrator ends a credential
 early and finds the processes that relied on it. axe-core on each new page."""
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import axe_check, login
-from hononga.accounts.models import Role
-from hononga.factories import (
-    TEST_PASSWORD,
-    AllocationFactory,
-    MembershipFactory,
-    PersonFactory,
-    RegionFactory,
-    TeamFactory,
-    UserFactory,
-    WhanauFactory,
+from e2e.restorative_setting import (
+    credentialled_facilitator,
+    kowhai_whanau,
+    member,
+    referred_process,
 )
+from hononga.accounts.models import Role
+from hononga.factories import TEST_PASSWORD, UserFactory
 from hononga.restorative import services
-from hononga.restorative.models import FacilitatorCredential, ParticipantRole
+from hononga.restorative.models import ParticipantRole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def credential(user: Any) -> FacilitatorCredential:
-    today = timezone.localdate()
-    return FacilitatorCredential.objects.create(
-        user=user,
-        level="conference",
-        issued=today - timedelta(days=30),
-        expires=today + timedelta(days=300),
-        recorded_by=user,
-    )
-
-
 @pytest.fixture
 def setting() -> dict[str, Any]:
-    team = TeamFactory(name="Kirikiriroa team", region=RegionFactory(name="Waikato"))
-    aroha = UserFactory(username="aroha", preferred_name="Aroha", teams=[team])
+    kowhai = kowhai_whanau()
+    team = kowhai["team"]
     UserFactory(username="hemi", preferred_name="Hēmi", role=Role.SUPERVISOR, teams=[team])
     UserFactory(username="priya", preferred_name="Priya", role=Role.ADMIN)
-    mereana = UserFactory(
-        username="mereana", preferred_name="Mereana", role=Role.FACILITATOR, teams=[team]
-    )
-    wiremu = UserFactory(
-        username="wiremu", preferred_name="Wiremu", role=Role.FACILITATOR, teams=[team]
-    )
-    credential(mereana)
-    credential(wiremu)
-    whanau = WhanauFactory(name="Kōwhai whānau", team=team)
-    AllocationFactory(whanau=whanau, user=aroha)
-    people = {}
-    for name, role in (("Mere", "mother"), ("Ariki", "son"), ("Hine", "aunt")):
-        people[name] = PersonFactory(preferred_name=name, other_names="Kōwhai")
-        MembershipFactory(person=people[name], whanau=whanau, role=role)
-    harm = services.harm_create(
-        actor=aroha,
-        whanau_id=whanau.pk,
-        fields={
-            "what": "Ariki took Mere's car without asking.",
-            "occurred_on": timezone.localdate() - timedelta(days=3),
-            "severity": "moderate",
-        },
-        harmed_ids=[people["Mere"].pk],
-        responsible_ids=[people["Ariki"].pk],
-    )
-    process = services.process_create(
-        actor=aroha, harm_id=harm.pk, kind="formal_conference", facilitator_id=mereana.pk
-    )
+    credentialled_facilitator("wiremu", "Wiremu", team)
+    hine = member(kowhai["whanau"], "Hine", "aunt")
+    process = referred_process(kowhai)
     services.participant_add(
-        actor=mereana,
+        actor=kowhai["mereana"],
         process_id=process.pk,
-        person_id=people["Hine"].pk,
+        person_id=hine.pk,
         role=ParticipantRole.SUPPORTER_HARMED,
     )
     return {"process": process}

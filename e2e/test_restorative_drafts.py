@@ -1,27 +1,16 @@
 """What is typed during a conference survives an expired session: the facilitator's screen keeps
 a draft on the device, restores it after logging in again, and drops it once it is saved."""
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import axe_check, login
-from hononga.accounts.models import Role
-from hononga.factories import (
-    TEST_PASSWORD,
-    AllocationFactory,
-    MembershipFactory,
-    PersonFactory,
-    RegionFactory,
-    TeamFactory,
-    UserFactory,
-    WhanauFactory,
-)
+from e2e.restorative_setting import kowhai_whanau, referred_process
+from hononga.factories import TEST_PASSWORD
 from hononga.restorative import services
-from hononga.restorative.models import FacilitatorCredential, Response, State
+from hononga.restorative.models import Response, State
 from hononga.restorative.tests.conftest import walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,40 +21,7 @@ QUESTION = "Tell us in your own words what happened."
 
 @pytest.fixture
 def process() -> Any:
-    team = TeamFactory(name="Kirikiriroa team", region=RegionFactory(name="Waikato"))
-    aroha = UserFactory(username="aroha", preferred_name="Aroha", teams=[team])
-    mereana = UserFactory(
-        username="mereana", preferred_name="Mereana", role=Role.FACILITATOR, teams=[team]
-    )
-    today = timezone.localdate()
-    FacilitatorCredential.objects.create(
-        user=mereana,
-        level="conference",
-        issued=today - timedelta(days=30),
-        expires=today + timedelta(days=300),
-        recorded_by=mereana,
-    )
-    whanau = WhanauFactory(name="Kōwhai whānau", team=team)
-    AllocationFactory(whanau=whanau, user=aroha)
-    people = {}
-    for name, role in (("Mere", "mother"), ("Ariki", "son")):
-        people[name] = PersonFactory(preferred_name=name, other_names="Kōwhai")
-        MembershipFactory(person=people[name], whanau=whanau, role=role)
-    harm = services.harm_create(
-        actor=aroha,
-        whanau_id=whanau.pk,
-        fields={
-            "what": "Ariki took Mere's car without asking.",
-            "occurred_on": today - timedelta(days=3),
-            "severity": "moderate",
-        },
-        harmed_ids=[people["Mere"].pk],
-        responsible_ids=[people["Ariki"].pk],
-    )
-    process = services.process_create(
-        actor=aroha, harm_id=harm.pk, kind="formal_conference", facilitator_id=mereana.pk
-    )
-    return walk_to(process, State.READY)
+    return walk_to(referred_process(kowhai_whanau()), State.READY)
 
 
 def draft_keys(page: Page) -> list[str]:

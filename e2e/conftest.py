@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +54,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def axe_check(page: Page, name: str = "") -> None:
-    """Run axe-core in the page; fail on serious or critical violations.
+    """Run axe-core in the page; fail on moderate, serious or critical violations.
 
     The script is evaluated through the DevTools protocol, so the page's strict CSP (no inline
     scripts) stays on during the tests.
@@ -65,7 +65,7 @@ def axe_check(page: Page, name: str = "") -> None:
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
     )
-    bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+    bad = [v for v in result["violations"] if v["impact"] in {"moderate", "serious", "critical"}]
     if bad:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"axe-{name or 'page'}.png"), full_page=True)

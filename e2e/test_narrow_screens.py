@@ -1,0 +1,64 @@
+"""On a phone (360 px wide) pages scroll down, never sideways: wide tables scroll inside their
+own box, maps shrink to fit, and forms with tables in them stay within the screen."""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from e2e.conftest import login
+from e2e.restorative_setting import kowhai_whanau, member, referred_process
+from hononga.accounts.models import Role
+from hononga.factories import TEST_PASSWORD, UserFactory
+from hononga.relationships import services as relationships
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH = 360
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Any:
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale="en-NZ")
+    yield context.new_page()
+    context.close()
+
+
+def sideways_scroll(page: Page) -> int:
+    return int(page.evaluate("() => document.documentElement.scrollWidth")) - WIDTH
+
+
+def test_case_pages_fit_a_phone_screen(phone: Page, live_server: Any) -> None:
+    setting = kowhai_whanau()
+    UserFactory(username="priya", preferred_name="Priya", role=Role.ADMIN)
+    process = referred_process(setting)
+    whanau = setting["whanau"]
+    # A map drawn wider than the phone: Mere and the people around her.
+    around = [setting["ariki"]] + [
+        member(whanau, name, "whanaunga")
+        for name in ("Hine", "Tama", "Rangi", "Wai", "Manaia", "Kiri", "Tipene", "Aroaro")
+    ]
+    for person in around:
+        relationships.relationship_create(
+            actor=setting["aroha"],
+            whanau_id=whanau.pk,
+            person_a=setting["mere"].pk,
+            person_b=person.pk,
+            fields={"kind": "whanau"},
+        )
+    base = live_server.url
+    pages = {
+        "aroha": ["/", f"/whanau/{whanau.pk}/", f"/whanau/{whanau.pk}/map/", "/reflection/"],
+        "mereana": ["/", f"/processes/{process.pk}/", f"/processes/{process.pk}/conference/"],
+        "priya": ["/facilitator-credentials/", "/accounts/manage/allocations/"],
+    }
+    for username, paths in pages.items():
+        phone.context.clear_cookies()
+        login(phone, base, username, TEST_PASSWORD)
+        for path in paths:
+            response = phone.goto(base + path)
+            assert response is not None and response.status == 200, path
+            assert sideways_scroll(phone) <= 0, path
+            if path.endswith("/map/"):
+                drawn = phone.locator("svg.ecomap__svg")
+                assert float(drawn.get_attribute("width") or 0) > WIDTH  # it shrank to fit

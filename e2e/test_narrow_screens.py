@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from e2e.conftest import login
+from e2e.conftest import axe_check, login
 from e2e.restorative_setting import kowhai_whanau, member, referred_process
 from hononga.accounts.models import Role
 from hononga.factories import TEST_PASSWORD, UserFactory
@@ -52,13 +52,32 @@ def test_case_pages_fit_a_phone_screen(phone: Page, live_server: Any) -> None:
         "mereana": ["/", f"/processes/{process.pk}/", f"/processes/{process.pk}/conference/"],
         "priya": ["/facilitator-credentials/", "/accounts/manage/allocations/"],
     }
-    for username, paths in pages.items():
+    for username, paths in pages.items():  # axe also checks that scrolling tables are reachable
         phone.context.clear_cookies()
         login(phone, base, username, TEST_PASSWORD)
         for path in paths:
             response = phone.goto(base + path)
             assert response is not None and response.status == 200, path
             assert sideways_scroll(phone) <= 0, path
+            axe_check(phone, f"phone-{username}-{path.strip('/').replace('/', '-') or 'home'}")
             if path.endswith("/map/"):
                 drawn = phone.locator("svg.ecomap__svg")
                 assert float(drawn.get_attribute("width") or 0) > WIDTH  # it shrank to fit
+
+
+def test_a_table_that_scrolls_can_be_reached_and_scrolled_by_keyboard(
+    phone: Page, live_server: Any
+) -> None:
+    process = referred_process(kowhai_whanau())
+    login(phone, live_server.url, "mereana", TEST_PASSWORD)
+    phone.goto(f"{live_server.url}/processes/{process.pk}/")
+    wrap = phone.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
+    assert wrap.get_attribute("tabindex") == "0"
+    assert wrap.get_attribute("aria-label")  # its caption
+    wrap.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function(
+        "() => document.querySelector('.table-wrap').scrollLeft > 0", timeout=3000
+    )

@@ -24,6 +24,30 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// A table wider than its box scrolls inside it: keyboard users need to reach that box to scroll
+// it (Tab to it, then the arrow keys), and screen readers hear the table's caption as its name.
+function markScrollingTables(root) {
+  (root || document).querySelectorAll(".table-wrap").forEach(function (wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = wrap.querySelector("caption");
+      if (caption) { wrap.setAttribute("aria-label", caption.textContent.trim()); }
+    } else if (wrap.hasAttribute("data-scrolling")) {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+    wrap.toggleAttribute("data-scrolling", wrap.scrollWidth > wrap.clientWidth + 1);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { markScrollingTables(); });
+var scrollingTablesTimer = null;
+window.addEventListener("resize", function () {
+  window.clearTimeout(scrollingTablesTimer);
+  scrollingTablesTimer = window.setTimeout(markScrollingTables, 150);
+});
+document.addEventListener("htmx:afterSettle", function (event) { markScrollingTables(event.target); });
 document.addEventListener("htmx:configRequest", function (event) {
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) { event.detail.headers["X-CSRFToken"] = token.value; }

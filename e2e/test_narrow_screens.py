@@ -1,6 +1,7 @@
 """On a phone (360 px wide) pages scroll down, never sideways: wide tables scroll inside their
 own box, maps shrink to fit, and forms with tables in them stay within the screen."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -8,7 +9,9 @@ from playwright.sync_api import Browser, Page
 
 from e2e.conftest import axe_check, login
 from e2e.restorative_setting import kowhai_whanau, member, referred_process
-from hononga.accounts.models import Role
+from hononga.accounts.models import Role, User
+from hononga.advisories import selectors as advisory_selectors
+from hononga.advisories.models import Advisory
 from hononga.factories import TEST_PASSWORD, UserFactory
 from hononga.relationships import services as relationships
 
@@ -46,9 +49,25 @@ def test_case_pages_fit_a_phone_screen(phone: Page, live_server: Any) -> None:
             person_b=person.pk,
             fields={"kind": "whanau"},
         )
+    priya = User.objects.get(username="priya")
+    measles = Advisory.objects.create(
+        title="Measles outbreak",
+        condition="measles",
+        starts=date(2020, 1, 1),
+        guidance="Screen before home visits.",
+        rule_table=advisory_selectors.current_rule_table(),
+        published_by=priya,
+    )
+    measles.regions.set([whanau.team.region])
     base = live_server.url
     pages = {
-        "aroha": ["/", f"/whanau/{whanau.pk}/", f"/whanau/{whanau.pk}/map/", "/reflection/"],
+        "aroha": [
+            "/",
+            f"/whanau/{whanau.pk}/",
+            f"/whanau/{whanau.pk}/map/",
+            f"/whanau/{whanau.pk}/screen/",
+            "/reflection/",
+        ],
         "mereana": ["/", f"/processes/{process.pk}/", f"/processes/{process.pk}/conference/"],
         "priya": ["/facilitator-credentials/", "/accounts/manage/allocations/"],
     }

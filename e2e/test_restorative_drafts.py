@@ -30,17 +30,23 @@ def draft_keys(page: Page) -> list[str]:
     )
 
 
-def test_answers_typed_before_the_session_expired_come_back_and_are_saved(
-    page: Page, live_server: Any, process: Any
-) -> None:
-    base = live_server.url
+def type_on_the_conference_screen(page: Page, base: str, process: Any, words: str) -> str:
+    """Mereana opens the conference screen and types `words`; waits until the draft is kept."""
     conference_url = f"{base}/processes/{process.pk}/conference/"
     login(page, base, "mereana", TEST_PASSWORD)
     page.goto(conference_url)
-    answer = page.get_by_label(QUESTION).first
-    answer.fill(WORDS)
-    page.wait_for_timeout(600)
+    page.get_by_label(QUESTION).first.fill(words)
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some(k => k.startsWith('draft:conference:'))"
+    )
     assert len(draft_keys(page)) == 1
+    return conference_url
+
+
+def test_answers_typed_before_the_session_expired_come_back_and_are_saved(
+    page: Page, live_server: Any, process: Any
+) -> None:
+    conference_url = type_on_the_conference_screen(page, live_server.url, process, WORDS)
 
     # The session expires during the kōrero; saving sends the facilitator to log in again.
     page.context.clear_cookies(name="sessionid")
@@ -68,12 +74,9 @@ def test_answers_typed_before_the_session_expired_come_back_and_are_saved(
 def test_a_draft_older_than_the_saved_answers_is_not_restored(
     page: Page, live_server: Any, process: Any
 ) -> None:
-    base = live_server.url
-    conference_url = f"{base}/processes/{process.pk}/conference/"
-    login(page, base, "mereana", TEST_PASSWORD)
-    page.goto(conference_url)
-    page.get_by_label(QUESTION).first.fill("An old draft from this tablet.")
-    page.wait_for_timeout(600)
+    conference_url = type_on_the_conference_screen(
+        page, live_server.url, process, "An old draft from this tablet."
+    )
     # Meanwhile the answers are saved from another device.
     ariki = process.participants.get(role="responsible")
     services.responses_record(

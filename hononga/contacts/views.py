@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,12 +30,11 @@ from hononga.contacts.models import (
     QUADRANT_DESCRIPTIONS,
     QUADRANT_ORDER,
     QUADRANT_PROMPTS,
-    Contact,
     Mode,
     Quadrant,
     quadrant,
 )
-from hononga.core.drafts import draft_key
+from hononga.core.drafts import clear_after_save, draft_key
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.request import AuthedRequest
 from hononga.relationships import access as relationship_access
@@ -144,7 +142,8 @@ def contact_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("Contact recorded."))
-                return redirect(f"{reverse('contacts:detail', args=[contact.pk])}?saved=1")
+                clear_after_save(request, draft_key(request.user, "contact", whanau.pk, "new"))
+                return redirect("contacts:detail", pk=contact.pk)
     else:
         mode = request.GET.get("mode", "")
         form = ContactForm(
@@ -201,19 +200,9 @@ def contact_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "history": history,
             "can_change": services.can_change_contact(request.user, contact),
             "can_archive": services.can_archive_contact(request.user, contact),
-            "clear_draft": _saved_draft_key(request, contact),
             "colour_class": f"quadrant--{contact.quadrant}",
         },
     )
-
-
-def _saved_draft_key(request: AuthedRequest, contact: Contact) -> str:
-    """The draft to clear on this device once the form it belonged to was saved."""
-    saved = request.GET.get("saved")
-    if saved not in {"1", "edit"}:
-        return ""
-    which = "new" if saved == "1" else str(contact.pk)
-    return draft_key(request.user, "contact", contact.whanau_id, which)
 
 
 @login_required
@@ -250,7 +239,8 @@ def contact_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("Contact changed."))
-                return redirect(f"{reverse('contacts:detail', args=[contact.pk])}?saved=edit")
+                clear_after_save(request, draft_key(request.user, "contact", whanau.pk, contact.pk))
+                return redirect("contacts:detail", pk=contact.pk)
     else:
         form = ContactForm(initial=ContactForm.initial_for(contact), **querysets)
     return render(

@@ -906,6 +906,8 @@ def follow_up_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "submit": _("Save the follow-up"),
             "draft_key": draft_key(request.user, "follow-up", follow_up.pk),
             "restore_draft": request.method != "POST",
+            # Each recording adds a history row: a draft older than the last one is not restored.
+            "draft_version": follow_up.history.count(),
         },
     )
 

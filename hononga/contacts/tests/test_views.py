@@ -73,13 +73,16 @@ def test_it_records_a_contact(practitioner_client, whanau, person, recorded_hook
     )
     contact = Contact.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("contacts:detail", args=[contact.pk]) + "?saved=1"
+    assert response["Location"] == reverse("contacts:detail", args=[contact.pk])
     assert contact.quadrant == Quadrant.WITH and contact.mode == Mode.PHONE
     assert recorded_hooks[0][1]["screening_id"] == 5
     assert recorded_hooks[0][1]["urgent_reason"] == "Pēpi unwell, checked by phone first"
-    page = practitioner_client.get(response["Location"])
-    assert "data-clear-draft" in page.content.decode()
-    assert "What helped the whānau lead" in page.content.decode()
+    page = practitioner_client.get(response["Location"]).content.decode()
+    # The draft of this form on this device is dropped by the next page, and only by that one.
+    draft = f"draft:contact:{contact.practitioner_id}:{whanau.pk}:new"
+    assert f'data-clear-draft="{draft}"' in page
+    assert "What helped the whānau lead" in page
+    assert "data-clear-draft" not in practitioner_client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(

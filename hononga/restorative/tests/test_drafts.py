@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from hononga.restorative import selectors, services
 from hononga.restorative.models import ParticipantRole, State
@@ -93,3 +94,28 @@ def test_the_answers_version_moves_when_answers_are_saved(process: Any) -> None:
         answers={responsible.pk: {"happened": "I took the car, and I am sorry."}},
     )
     assert selectors.answers_version(process) != after
+
+
+def test_a_follow_up_draft_is_tied_to_the_follow_up_as_last_recorded(
+    facilitator_client: Client, process: Any
+) -> None:
+    walk_to(process, State.HELD)
+    harmed = process.participants.get(role=ParticipantRole.HARMED)
+    follow_up = services.follow_up_schedule(
+        actor=process.facilitator,
+        process_id=process.pk,
+        participant_id=harmed.pk,
+        scheduled_for=timezone.localdate(),
+    )
+    path = reverse("restorative:follow_up", args=[follow_up.pk])
+
+    def version() -> str:
+        html = facilitator_client.get(path).content.decode()
+        assert draft_attribute(process.facilitator, "follow-up", follow_up.pk) in html
+        return html.split('name="version" value="')[1].split('"')[0]
+
+    before = version()
+    services.follow_up_record(
+        actor=process.facilitator, follow_up_id=follow_up.pk, rating=7, own_words="Better now."
+    )
+    assert version() != before

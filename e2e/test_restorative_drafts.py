@@ -63,7 +63,7 @@ def test_answers_typed_before_the_session_expired_come_back_and_are_saved(
     expect(page.get_by_label(QUESTION).first).to_have_value(WORDS)
     axe_check(page, "conference-draft")
     page.get_by_role("button", name="Save answers").click()
-    expect(page.get_by_text("answers saved")).to_be_visible()
+    expect(page.get_by_text("1 answer saved.")).to_be_visible()
     expect(page.locator("#draft-notice")).to_be_hidden()
     expect(page.get_by_label(QUESTION).first).to_have_value(WORDS)
     assert draft_keys(page) == []

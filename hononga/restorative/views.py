@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hononga.accounts.models import Role, User
@@ -683,7 +684,10 @@ def conference_view(request: AuthedRequest, pk: int) -> HttpResponse:
             if not error.errors:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, _("%(n)s answers saved.") % {"n": saved})
+            messages.success(
+                request,
+                ngettext("%(n)s answer saved.", "%(n)s answers saved.", saved) % {"n": saved},
+            )
             clear_after_save(request, draft_key(request.user, "conference", process.pk))
             return redirect("restorative:conference", pk=process.pk)
     if request.method != "POST":

@@ -293,9 +293,11 @@ def test_the_conference_screen_asks_the_person_responsible_first(
     response = facilitator_client.post(
         url("conference", process.pk),
         {f"p{responsible.pk}_happened": "I took the car. Kei te pōuri ahau."},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302
     assert Response.objects.get().answer == "I took the car. Kei te pōuri ahau."
+    assert "1 answer saved." in response.content.decode()
 
 
 def test_an_item_without_owner_or_date_is_a_form_error(

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from hononga.accounts.models import ApiToken, Role, Team, User
 from hononga.accounts.services import token_revoke
-from hononga.api import ERRORS, READ_ERRORS, reject_unknown_query
+from hononga.core.api import ERRORS, READ_ERRORS, reject_unknown_query
 from hononga.core.pagination import Pagination
 
 router = Router(tags=["accounts"])

@@ -11,9 +11,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from hononga.accounts.models import Role, User
-from hononga.api import ERRORS, READ_ERRORS, WRITE_ERRORS
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
+from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS
 from hononga.core.pagination import Pagination
 
 from . import rules, selectors, services

@@ -9,7 +9,6 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hononga.api import ERRORS, READ_ERRORS, Id, Problem, problem
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.checkins import ratelimit, selectors, services
@@ -23,6 +22,7 @@ from hononga.checkins.schemas import (
     LinkAnswerIn,
     LinkAnswerOut,
 )
+from hononga.core.api import ERRORS, READ_ERRORS, Id, Problem, problem
 from hononga.core.errors import PracticeError
 from hononga.core.pagination import Pagination
 from hononga.relationships import access as relationship_access

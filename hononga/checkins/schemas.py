@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StrictInt
 
-from hononga.api import Id, text_field
+from hononga.core.api import Id, text_field
 
 Answer = Annotated[StrictInt, Field(ge=0, le=10)] | None
 

@@ -18,7 +18,20 @@ from ninja.responses import Status
 from pydantic import StrictInt
 
 from hononga.accounts.models import User
-from hononga.api import (
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
+from hononga.contacts import selectors, services
+from hononga.contacts.models import (
+    PURPOSE_MAX,
+    QUADRANT_PROMPTS,
+    RATING_MAX,
+    RATING_MIN,
+    Contact,
+    DecisionsWith,
+    Mode,
+    Quadrant,
+)
+from hononga.core.api import (
     CLEAN_TEXT,
     ERRORS,
     READ_ERRORS,
@@ -32,19 +45,6 @@ from hononga.api import (
     optional,
     reject_unknown_query,
     text,
-)
-from hononga.audit.models import Action
-from hononga.audit.services import record_event
-from hononga.contacts import selectors, services
-from hononga.contacts.models import (
-    PURPOSE_MAX,
-    QUADRANT_PROMPTS,
-    RATING_MAX,
-    RATING_MIN,
-    Contact,
-    DecisionsWith,
-    Mode,
-    Quadrant,
 )
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.pagination import Pagination

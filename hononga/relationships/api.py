@@ -16,7 +16,9 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from hononga.accounts.models import User
-from hononga.api import (
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
+from hononga.core.api import (
     CLEAN_TEXT,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -30,9 +32,7 @@ from hononga.api import (
     reject_unknown_query,
     text,
 )
-from hononga.api import ERRORS as API_ERRORS
-from hononga.audit.models import Action
-from hononga.audit.services import record_event
+from hononga.core.api import ERRORS as API_ERRORS
 from hononga.core.errors import ConflictError, PracticeError
 from hononga.core.pagination import Pagination
 from hononga.relationships import access, drawing, selectors, services

@@ -17,7 +17,9 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from hononga.accounts.models import Role, User
-from hononga.api import (
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
+from hononga.core.api import (
     CLEAN_TEXT,
     ERRORS,
     READ_ERRORS,
@@ -29,8 +31,6 @@ from hononga.api import (
     reject_unknown_query,
     text,
 )
-from hononga.audit.models import Action
-from hononga.audit.services import record_event
 from hononga.core.concurrency import snapshot
 from hononga.core.errors import ConflictError, sent_version
 from hononga.core.pagination import Pagination

@@ -21,7 +21,9 @@ from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, field_validator
 
 from hononga.accounts.models import Role, User
-from hononga.api import (
+from hononga.audit.models import Action
+from hononga.audit.services import record_event
+from hononga.core.api import (
     CLEAN_TEXT,
     ERRORS,
     READ_ERRORS,
@@ -38,8 +40,6 @@ from hononga.api import (
     reject_unknown_query,
     text,
 )
-from hononga.audit.models import Action
-from hononga.audit.services import record_event
 from hononga.core.errors import ConflictError, NotFound, PracticeError
 from hononga.core.pagination import Pagination
 from hononga.core.text import fold

@@ -1,4 +1,4 @@
-"""The contacts list's date filters take only YYYY-MM-DD (the shared hononga.api.Day).
+"""The contacts list's date filters take only YYYY-MM-DD (the shared hononga.core.api.Day).
 
 A bare number would otherwise be read as seconds since 1970 ("?date_to=0" as 1 January 1970).
 """

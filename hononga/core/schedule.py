@@ -1,0 +1,36 @@
+"""Every piece of periodic work, declared in one place.
+
+Each job is a management command (so it can be run by hand, from cron, or by the task runner)
+that is idempotent: running it twice, or twice at once, does no harm. The task runner reads this
+list and runs each job on its schedule; `hononga schedule` prints it.
+
+Add a job by appending a `ScheduledJob` to `SCHEDULE`; never start periodic work anywhere else
+(and never inside a request).
+"""
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str  # unique, kebab-case: shown in logs, the health check and the task runner
+    command: str  # the management command to call
+    description: str  # one sentence: what it does and why on this schedule
+    args: tuple[str, ...] = field(default_factory=tuple)
+    every: timedelta | None = None  # run this often ...
+    daily_at: time | None = None  # ... or once a day at this Pacific/Auckland time
+
+    def __post_init__(self) -> None:
+        if (self.every is None) == (self.daily_at is None):
+            raise ValueError(f"{self.name}: give exactly one of `every` or `daily_at`.")
+
+
+SCHEDULE: list[ScheduledJob] = []
+
+
+def job_named(name: str) -> ScheduledJob:
+    for job in SCHEDULE:
+        if job.name == name:
+            return job
+    raise KeyError(name)

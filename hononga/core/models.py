@@ -33,3 +33,18 @@ class CaseRecord(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class Heartbeat(models.Model):
+    """When a background process (the task worker, the audit sealer, a scheduled job) last ran.
+
+    The health endpoint reads these to tell a load balancer or an operator that background work
+    is alive; `beat(name)` in hononga.core.heartbeat writes them.
+    """
+
+    name = models.CharField(max_length=60, primary_key=True)
+    at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -190,6 +190,11 @@ STORAGES = {
     },
 }
 
+# Shared storage: a directory every app host can reach (a network file system, or a mounted
+# bucket). Audit checkpoints, backups and exports go here, never to one host's local disk. The
+# database user must not be able to rewrite it (audit checkpoints rely on that).
+SHARED_STORAGE_DIR = Path(env("SHARED_STORAGE_DIR", str(BASE_DIR / "var" / "shared")))
+
 # Security headers. No inline script or style anywhere, so the policy can be strict.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

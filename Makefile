@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## make run: SQLite under var/, demo data (once), server on http://127.0.0.1:8000
+## make run: SQLite under var/, demo data (once), server on http://127.0.0.1:8000 and a task
+## worker beside it (Ctrl-C stops both)
 run: $(STAMP)
 	$(BIN)/hononga migrate --no-input
 	$(BIN)/hononga demo
-	$(BIN)/hononga runserver 127.0.0.1:8000
+	$(BIN)/hononga devserver 127.0.0.1:8000
 
 ## make test: the whole suite on SQLite, plus lint and type checks
 test: $(STAMP)

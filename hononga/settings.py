@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hononga.core.env import env, env_bool, env_list
+from hononga.core.env import env, env_bool, env_float, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Under pytest the default profile is "test".
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "ninja",
+    "django_tasks",
     "hononga.core",
     "hononga.accounts",
     "hononga.audit",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "hononga.contacts",
     "hononga.restorative",
     "hononga.advisories",
+    "hononga.tasks",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,23 @@ STORAGES = {
         )
     },
 }
+
+# Background tasks (hononga/tasks): queued in the database, run by `hononga worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "hononga.tasks.backend.DatabaseBackend",
+        "QUEUES": ["default", "messages", "scheduled"],
+    }
+}
+# The periodic jobs the workers run (tests point this at a schedule of their own).
+TASKS_SCHEDULE = env("TASKS_SCHEDULE", "hononga.core.schedule.SCHEDULE")
+# A worker beats this often; a task running under a worker silent for STALE_AFTER seconds is
+# put back on the queue by another worker. Keep STALE_AFTER well above HEARTBEAT.
+TASKS_WORKER_HEARTBEAT = env_float("TASKS_WORKER_HEARTBEAT", 5.0)
+TASKS_WORKER_STALE_AFTER = env_float("TASKS_WORKER_STALE_AFTER", 60.0)
+# Finished tasks are pruned hourly (`hononga tasks prune`) after these.
+TASKS_KEEP_SUCCEEDED = timedelta(days=1)
+TASKS_KEEP_FAILED = timedelta(days=30)
 
 # Shared storage: a directory every app host can reach (a network file system, or a mounted
 # bucket). Audit checkpoints, backups and exports go here, never to one host's local disk. The

@@ -26,7 +26,15 @@ class ScheduledJob:
             raise ValueError(f"{self.name}: give exactly one of `every` or `daily_at`.")
 
 
-SCHEDULE: list[ScheduledJob] = []
+SCHEDULE: list[ScheduledJob] = [
+    ScheduledJob(
+        name="tasks-prune",
+        command="tasks",
+        args=("prune",),
+        every=timedelta(hours=1),
+        description="Delete finished background tasks past their keep (the queue stays small).",
+    ),
+]
 
 
 def job_named(name: str) -> ScheduledJob:

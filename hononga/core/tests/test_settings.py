@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
     env.update({"HONONGA_ENV": "production", **env_extra})
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -85,7 +85,7 @@ print(json.dumps({
 
 
 def test_production_sends_the_security_headers_and_secure_cookies():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
         env={

@@ -45,6 +45,13 @@ RECOVER_BATCH = 200
 SCHEDULE_TICK = 1.0  # seconds between schedule checks (the sealer runs every 5 s)
 
 
+def refresh_connections() -> None:
+    """Drop broken or expired database connections between tasks, as Django does between
+    requests. Never inside a transaction (only tests run the worker inside one)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
 
@@ -132,7 +139,7 @@ class Worker:
                     continue
                 if until_empty:
                     break
-                close_old_connections()
+                refresh_connections()
                 self._stop.wait(self.poll_interval)
         finally:
             self._heartbeat_stop.set()
@@ -253,7 +260,7 @@ class Worker:
 
     def execute(self, row: QueuedTask) -> None:
         self.tasks_run += 1
-        close_old_connections()
+        refresh_connections()
         try:
             task = import_string(row.task_path)
             if not isinstance(task, Task):
@@ -281,7 +288,7 @@ class Worker:
         else:
             self._finish_successful(row, value)
         finally:
-            close_old_connections()
+            refresh_connections()
 
     def _finish_successful(self, row: QueuedTask, value: Any) -> None:
         try:

@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hononga.core.env import env, env_bool, env_float, env_list
+from hononga.core.env import email_settings_from_url, env, env_bool, env_float, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Under pytest the default profile is "test".
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hononga.restorative",
     "hononga.advisories",
     "hononga.tasks",
+    "hononga.messaging",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,50 @@ TASKS_WORKER_STALE_AFTER = env_float("TASKS_WORKER_STALE_AFTER", 60.0)
 # Finished tasks are pruned hourly (`hononga tasks prune`) after these.
 TASKS_KEEP_SUCCEEDED = timedelta(days=1)
 TASKS_KEEP_FAILED = timedelta(days=30)
+
+# Mail and text messages (hononga/messaging; docs/messages.md). Messages are queued in the
+# database and sent by the task worker, never inside a request.
+# Production: EMAIL_URL=smtp://user:password@host:587/?tls=1 (or smtps://...:465), or the usual
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS. Elsewhere every
+# message is kept in the outbox (the database) and shown on the outbox page.
+EMAIL_TIMEOUT = 20
+if env("EMAIL_URL", ""):
+    globals().update(email_settings_from_url(env("EMAIL_URL", "")))
+elif PRODUCTION or env("EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "hononga.messaging.transports.OutboxEmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Hononga <hononga@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages: one HTTP gateway (TEXT_GATEWAY_URL and TEXT_GATEWAY_KEY), or the outbox.
+TEXT_GATEWAY_URL = env("TEXT_GATEWAY_URL", "")
+TEXT_GATEWAY_KEY = env("TEXT_GATEWAY_KEY", "")
+TEXT_GATEWAY_SENDER = env(
+    "TEXT_GATEWAY_SENDER", ""
+)  # a sender id or number, if the gateway needs one
+TEXT_GATEWAY_TIMEOUT = env_float("TEXT_GATEWAY_TIMEOUT", 10.0)
+# Delivery reports from the gateway are signed with this secret (HMAC-SHA256 of the body); unset,
+# the status callback endpoint answers 404.
+TEXT_GATEWAY_CALLBACK_SECRET = env("TEXT_GATEWAY_CALLBACK_SECRET", "")
+# Production without a gateway has no text messages (never an outbox nobody reads).
+TEXT_BACKEND = (
+    "hononga.messaging.transports.HttpGatewayTextBackend"
+    if TEXT_GATEWAY_URL
+    else ""
+    if PRODUCTION
+    else "hononga.messaging.transports.OutboxTextBackend"
+)
+# The address of this site as people outside reach it: links in messages, gateway callbacks.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links and codes in messages (one-time tokens) are shown in the stored copy — the outbox — only
+# outside production; in production the stored copy has them masked.
+MESSAGES_SHOW_SECRETS = not PRODUCTION and env_bool("MESSAGES_SHOW_SECRETS", default=True)
 
 # Shared storage: a directory every app host can reach (a network file system, or a mounted
 # bucket). Audit checkpoints, backups and exports go here, never to one host's local disk. The

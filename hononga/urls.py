@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hononga.accounts.urls")),
     path("audit/", include("hononga.audit.urls")),
+    path("messaging/", include("hononga.messaging.urls")),
     path("", include("hononga.whanau.urls")),
     path("", include("hononga.relationships.urls")),
     path("", include("hononga.checkins.urls")),

@@ -143,6 +143,9 @@ class ConsentPurpose(models.TextChoices):
     SHARING = "sharing", _("Sharing information with another agency")
     RESTORATIVE = "restorative", _("Taking part in a restorative process")
     IMMUNISATION = "immunisation", _("Recording their immunisation status")
+    # Per channel: a message to a person needs their consent for the way it reaches them.
+    CONTACT_TEXT = "contact_text", _("Contact by text message")
+    CONTACT_EMAIL = "contact_email", _("Contact by email")
 
 
 class ConsentStatus(models.TextChoices):

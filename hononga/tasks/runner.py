@@ -24,7 +24,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -43,13 +43,25 @@ logger = logging.getLogger("hononga.tasks")
 ERROR_KEPT = 10_000  # characters of a traceback kept on the task
 RECOVER_BATCH = 200
 SCHEDULE_TICK = 1.0  # seconds between schedule checks (the sealer runs every 5 s)
+RECONNECT_EVERY = 600.0  # seconds between fresh database connections
 
 
 def refresh_connections() -> None:
-    """Drop broken or expired database connections between tasks, as Django does between
-    requests. Never inside a transaction (only tests run the worker inside one)."""
-    if not connection.in_atomic_block:
-        close_old_connections()
+    """Between tasks, drop a connection that broke, as Django does between requests — but keep
+    a healthy one (Django's per-request close, CONN_MAX_AGE=0, would reconnect for every task
+    and halve throughput). Never inside a transaction (only tests run the worker in one)."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None or conn.in_atomic_block:
+            continue
+        if conn.errors_occurred and not conn.is_usable():
+            conn.close()
+
+
+def reconnect_all() -> None:
+    """Now and then, start afresh (a failed-over database, a changed DNS name)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 def new_worker_id() -> str:
@@ -74,6 +86,7 @@ class Worker:
     _next_due: dict[str, datetime] = field(default_factory=dict)
     _last_tick: float = 0.0
     _last_recovery: float = 0.0
+    _last_reconnect: float = 0.0
 
     # -- life --------------------------------------------------------------------------------
 
@@ -164,6 +177,11 @@ class Worker:
         if self.run_schedule and (force or clock - self._last_tick >= SCHEDULE_TICK):
             self._last_tick = clock
             self.schedule_tick(now=now)
+        if not self._last_reconnect:
+            self._last_reconnect = clock
+        elif clock - self._last_reconnect >= RECONNECT_EVERY:
+            self._last_reconnect = clock
+            reconnect_all()
         recover_every = max(1.0, settings.TASKS_WORKER_STALE_AFTER / 3)
         if force or clock - self._last_recovery >= recover_every:
             self._last_recovery = clock

@@ -65,3 +65,9 @@ def crash_probe(path: str, seconds: float) -> str:
     with marker.open("a") as out:
         out.write(f"done {os.getpid()}\n")
     return "finished"
+
+
+@task()
+def noop(n: int) -> int:
+    """Does nothing: the benchmark measures the runner's own cost per task."""
+    return n

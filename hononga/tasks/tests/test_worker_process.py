@@ -181,14 +181,15 @@ def test_two_workers_run_each_scheduled_slot_once_and_stop_cleanly(worker_db):
     assert runs["workers"] == 0  # both said goodbye
 
 
-def test_devserver_runs_the_web_server_and_a_worker_and_ctrl_c_stops_both(worker_db):
+@pytest.mark.parametrize("stop", ["ctrl-c", "kill"])
+def test_devserver_runs_the_web_server_and_a_worker_and_stopping_it_stops_both(worker_db, stop):
     import socket
     import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (worker_db.tmp / "devserver.log").open("wb")
+    log = (worker_db.tmp / "devserver.log").open("wb")  # truncated for each run
     server = subprocess.Popen(
         [sys.executable, "-m", "hononga", "devserver", f"127.0.0.1:{port}"],
         env={**worker_db.env, "HONONGA_ENV": "development"},
@@ -210,8 +211,15 @@ def test_devserver_runs_the_web_server_and_a_worker_and_ctrl_c_stops_both(worker
         lambda: "started" in worker_db.log("devserver"), timeout=60, what="the worker to start"
     )
     worker_pid = int(worker_db.log("devserver").split("Task worker started (pid ")[1].split(")")[0])
-    # Ctrl-C in a terminal signals the whole foreground process group.
-    os.killpg(server.pid, signal.SIGINT)
-    server.wait(timeout=60)
-    wait_for(lambda: not Path(f"/proc/{worker_pid}").exists(), timeout=30, what="worker exit")
-    assert not serving()
+    try:
+        if stop == "ctrl-c":
+            # Ctrl-C in a terminal signals the whole foreground process group.
+            os.killpg(server.pid, signal.SIGINT)
+        else:
+            server.send_signal(signal.SIGTERM)  # `kill PID`: only the outer process hears it
+        server.wait(timeout=60)
+        wait_for(lambda: not Path(f"/proc/{worker_pid}").exists(), timeout=30, what="worker exit")
+        assert not serving()
+    finally:
+        if Path(f"/proc/{worker_pid}").exists():  # never leave a worker behind a failed test
+            os.kill(worker_pid, signal.SIGKILL)

@@ -6,8 +6,10 @@ process of its own beside gunicorn instead (README).
 """
 
 import os
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         # only the outer process starts the worker, so there is one however often code reloads.
         worker = None
         if os.environ.get("RUN_MAIN") != "true":
+            # `kill` (SIGTERM) as well as Ctrl-C must stop the worker too, not orphan it.
+            signal.signal(signal.SIGTERM, _exit_on_signal)
             worker = subprocess.Popen([sys.executable, "-m", "hononga", "worker"])
             self.stdout.write(
                 f"Task worker started (pid {worker.pid}); queued mail and text messages appear "
@@ -40,16 +44,20 @@ class Command(BaseCommand):
                 stop_worker(worker)
 
 
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
 def stop_worker(worker: "subprocess.Popen[bytes]") -> None:
     # Ctrl-C reached the worker too (same process group): give it a moment to finish its task
-    # and leave by itself, then ask, then insist.
-    for attempt in (worker.wait, worker.terminate, worker.kill):
-        try:
-            if attempt is worker.wait:
-                worker.wait(timeout=5)
-            else:
-                attempt()
-                worker.wait(timeout=15)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    # and leave by itself; then ask it to stop (SIGTERM); then insist.
+    try:
+        worker.wait(timeout=5)
+        return
+    except subprocess.TimeoutExpired:
+        worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

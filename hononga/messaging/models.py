@@ -66,6 +66,8 @@ class Message(models.Model):
     transport = models.CharField(max_length=30, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not sent after this (a sign-in code is no use an hour late): failed instead, with a reason.
+    send_before = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

@@ -22,7 +22,9 @@ may revoke the previous one, using `message.attempts`).
 The recipient is a `person` (their phone or email, and their current consent for the channel:
 ConsentPurpose.CONTACT_TEXT / CONTACT_EMAIL), a staff `user` (their email; no consent needed),
 or a bare `to` address for system mail (a test message). `to` overrides the person's or user's
-address. Numbers are checked and stored in E.164; NZ numbers may be written locally.
+address. `send_within` (a timedelta) gives up on a message not sent in time — a sign-in code is
+no use an hour late — and marks it failed with that reason. Numbers are checked and stored in
+E.164; NZ numbers may be written locally.
 
 Delivery is at least once: the task retries with backoff and marks the message failed (with the
 reason) when it gives up — never a silent loss. Queuing the same `idempotency_key` again returns
@@ -30,11 +32,13 @@ the message already queued. The caller audits its own action (sending a link is 
 whānau's record; `message_send` does not know the whānau).
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -90,6 +94,7 @@ def message_send(
     builder: str = "",
     builder_kwargs: dict[str, Any] | None = None,
     requested_by: User | None = None,
+    send_within: timedelta | None = None,
 ) -> Message:
     """Queue one message (see the module docstring); PracticeError says what is wrong."""
     from hononga.messaging.tasks import message_deliver
@@ -166,6 +171,7 @@ def message_send(
         builder=builder,
         builder_kwargs=builder_kwargs or {},
         idempotency_key=idempotency_key,
+        send_before=timezone.now() + send_within if send_within is not None else None,
     )
     try:
         with transaction.atomic():

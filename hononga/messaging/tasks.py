@@ -58,6 +58,12 @@ def message_deliver(context: TaskContext, message_id: int) -> str:
     if message.status != MessageStatus.QUEUED:
         return f"already {message.status}"  # a re-run after success (at least once)
     now = timezone.now()
+    if message.send_before is not None and now > message.send_before:
+        Message.objects.filter(pk=message.pk).update(attempts=context.attempt)
+        raise PermanentFailure(
+            "Not sent: it had to go by "
+            f"{timezone.localtime(message.send_before):%Y-%m-%d %H:%M} and the time passed."
+        )
     with transaction.atomic():
         # A builder may create a one-time token: it commits only with the copy that masks it.
         content = build(message)

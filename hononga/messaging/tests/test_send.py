@@ -209,3 +209,19 @@ def test_a_message_already_sent_is_not_sent_again_when_its_task_reruns():
     assert task.return_value == "already sent"
     message.refresh_from_db()
     assert message.attempts == 1
+
+
+def test_a_message_not_sent_in_time_fails_with_the_reason_instead(mailoutbox):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        message = send_test_mail(send_within=timedelta(minutes=10))
+        clock.shift(timedelta(minutes=11))  # the worker was down
+        Worker().run_pending()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert message.last_error.startswith("Not sent: it had to go by")
+    assert mailoutbox == []

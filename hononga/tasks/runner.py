@@ -141,12 +141,16 @@ class Worker:
         heart = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
         heart.start()
         logger.info("Worker %s started (queues: %s)", self.worker_id, self.queues or "all")
+        row: QueuedTask | None = None
         try:
             while not self._stop.is_set():
                 self.housekeeping()
-                row = self.claim()
+                row = row or self.claim()
                 if row is not None:
-                    self.execute(row)
+                    # Finishing a task claims the next in the same transaction: one commit a
+                    # task instead of two (commits are what a busy queue waits for).
+                    more = max_tasks is None or self.tasks_run + 1 < max_tasks
+                    row = self.execute(row, claim_next=more and not self._stop.is_set())
                     if max_tasks is not None and self.tasks_run >= max_tasks:
                         break
                     continue
@@ -155,6 +159,8 @@ class Worker:
                 refresh_connections()
                 self._stop.wait(self.poll_interval)
         finally:
+            if row is not None:
+                self.release(row)  # claimed with the last finish, but we are stopping
             self._heartbeat_stop.set()
             heart.join(timeout=5)
             self.unregister()
@@ -166,8 +172,9 @@ class Worker:
         self.register()
         self.housekeeping(force=True, now=now)
         before = self.tasks_run
-        while (row := self.claim()) is not None:
-            self.execute(row)
+        row = self.claim()
+        while row is not None:
+            row = self.execute(row, claim_next=True)
         return self.tasks_run - before
 
     # -- housekeeping ------------------------------------------------------------------------
@@ -248,24 +255,28 @@ class Worker:
     # -- tasks -------------------------------------------------------------------------------
 
     def claim(self) -> QueuedTask | None:
-        now = timezone.now()
         with transaction.atomic():
-            ready = QueuedTask.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
-            if self.queues:
-                ready = ready.filter(queue_name__in=self.queues)
-            row = (
-                ready.order_by("-priority", "run_after", "id")
-                .select_for_update(skip_locked=True)
-                .first()
-            )
-            if row is None:
-                return None
-            row.status = TaskResultStatus.RUNNING
-            row.started_at = now
-            row.attempts += 1
-            row.worker_id = self.worker_id
-            row.worker_ids = [*row.worker_ids, self.worker_id]
-            row.save(update_fields=["status", "started_at", "attempts", "worker_id", "worker_ids"])
+            return self._claim_locked()
+
+    def _claim_locked(self) -> QueuedTask | None:
+        """Claim the next due task; call inside a transaction."""
+        now = timezone.now()
+        ready = QueuedTask.objects.filter(status=TaskResultStatus.READY, run_after__lte=now)
+        if self.queues:
+            ready = ready.filter(queue_name__in=self.queues)
+        row = (
+            ready.order_by("-priority", "run_after", "id")
+            .select_for_update(skip_locked=True)
+            .first()
+        )
+        if row is None:
+            return None
+        row.status = TaskResultStatus.RUNNING
+        row.started_at = now
+        row.attempts += 1
+        row.worker_id = self.worker_id
+        row.worker_ids = [*row.worker_ids, self.worker_id]
+        row.save(update_fields=["status", "started_at", "attempts", "worker_id", "worker_ids"])
         return row
 
     def _owned(self, row: QueuedTask) -> Any:
@@ -276,7 +287,15 @@ class Worker:
             attempts=row.attempts,
         )
 
-    def execute(self, row: QueuedTask) -> None:
+    def release(self, row: QueuedTask) -> None:
+        """Put back a task claimed but not started, giving its attempt back."""
+        self._owned(row).update(
+            status=TaskResultStatus.READY, worker_id="", attempts=row.attempts - 1
+        )
+
+    def execute(self, row: QueuedTask, *, claim_next: bool = False) -> QueuedTask | None:
+        """Run one claimed task and record how it went; with `claim_next`, also claim (and
+        return) the next due task."""
         self.tasks_run += 1
         refresh_connections()
         try:
@@ -285,7 +304,7 @@ class Worker:
                 raise PermanentFailure(f"{row.task_path} is not a task")
         except Exception as error:  # the code moved or was removed: retrying cannot help
             self._finish_failed(row, None, error, retry=False)
-            return
+            return self.claim() if claim_next else None
         result = task_result_from_row(row, task)
         args, kwargs = result.args, result.kwargs
         try:
@@ -299,28 +318,32 @@ class Worker:
             self._finish_failed(row, task, error, retry=row.attempts < row.max_attempts)
         except BaseException:
             # Stopped by force (a second Ctrl-C): give the attempt back and go.
-            self._owned(row).update(
-                status=TaskResultStatus.READY, worker_id="", attempts=row.attempts - 1
-            )
+            self.release(row)
             raise
         else:
-            self._finish_successful(row, value)
-        finally:
             refresh_connections()
+            return self._finish_successful(row, value, claim_next=claim_next)
+        refresh_connections()
+        return self.claim() if claim_next else None
 
-    def _finish_successful(self, row: QueuedTask, value: Any) -> None:
+    def _finish_successful(
+        self, row: QueuedTask, value: Any, *, claim_next: bool = False
+    ) -> QueuedTask | None:
         try:
             stored = normalize_json(value)
         except (TypeError, ValueError):
             stored = repr(value)[:ERROR_KEPT]
-        done = self._owned(row).update(
-            status=TaskResultStatus.SUCCESSFUL,
-            finished_at=timezone.now(),
-            return_value=stored,
-            worker_id="",
-        )
+        with transaction.atomic():
+            done = self._owned(row).update(
+                status=TaskResultStatus.SUCCESSFUL,
+                finished_at=timezone.now(),
+                return_value=stored,
+                worker_id="",
+            )
+            following = self._claim_locked() if claim_next else None
         if not done:
             logger.warning("Task %s finished here but another worker had taken it over", row.pk)
+        return following
 
     def _finish_failed(
         self, row: QueuedTask, task: Task[Any, Any] | None, error: BaseException, *, retry: bool

@@ -207,3 +207,23 @@ def test_the_worker_loop_stops_when_empty_and_unregisters():
     worker = Worker()
     assert worker.run(until_empty=True) == 1
     assert not WorkerProcess.objects.filter(worker_id=worker.worker_id).exists()
+
+
+def test_a_worker_told_to_stop_after_n_tasks_leaves_the_rest_unclaimed():
+    for n in range(3):
+        record.enqueue(n)
+    worker = Worker()
+    assert worker.run(max_tasks=2) == 2
+    left = QueuedTask.objects.get(status=TaskResultStatus.READY)
+    assert left.attempts == 0 and left.worker_id == ""
+    assert sample_tasks.CALLS == [0, 1]
+
+
+def test_a_claimed_task_released_unstarted_gets_its_attempt_back():
+    record.enqueue("x")
+    worker = Worker()
+    worker.register()
+    row = worker.claim()
+    worker.release(row)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.worker_id) == (TaskResultStatus.READY, 0, "")

@@ -1,0 +1,1 @@
+"""Background tasks: our django-tasks backend, the worker, scheduled jobs (docs/tasks.md)."""

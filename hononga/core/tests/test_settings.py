@@ -132,3 +132,50 @@ def test_production_sends_the_security_headers_and_secure_cookies():
     assert probe["missing_status"] == 404
     assert "Page not found" in probe["missing_body"]
     assert "URLconf" not in probe["missing_body"]
+
+
+MAIL_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+print(json.dumps({name: getattr(settings, name) for name in (
+    "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "TEXT_BACKEND",
+    "MESSAGES_SHOW_SECRETS")}))
+"""
+
+
+def _mail_settings(env_extra: dict[str, str]) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "TEXT_GATEWAY"))}
+    env.update(
+        {
+            "HONONGA_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "DJANGO_SETTINGS_MODULE": "hononga.settings",
+            "MESSAGES_SHOW_SECRETS": "true",  # ignored in production
+            **env_extra,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", MAIL_PROBE],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_mail_goes_by_smtp_links_are_masked_and_no_outbox_swallows_messages():
+    got = _mail_settings({"EMAIL_URL": "smtp://hononga:pw@mail.agency.nz:587/?tls=1"})
+    assert got["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (got["EMAIL_HOST"], got["EMAIL_PORT"], got["EMAIL_USE_TLS"]) == (
+        "mail.agency.nz",
+        587,
+        True,
+    )
+    assert got["MESSAGES_SHOW_SECRETS"] is False
+    assert got["TEXT_BACKEND"] == ""  # no gateway set up: no text messages, not an outbox
+    without_url = _mail_settings({})
+    assert without_url["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    with_gateway = _mail_settings({"TEXT_GATEWAY_URL": "https://sms.example.org/v1/messages"})
+    assert with_gateway["TEXT_BACKEND"].endswith("HttpGatewayTextBackend")

@@ -80,7 +80,7 @@ def _statuses(practitioner: User, disease: str, people: list[Person], today: dat
             disease=disease,
             status=ImmunisationStatus.IMMUNE,
             evidence=Evidence.RECORD if documented else Evidence.WORD,
-            source="Well Child book seen at the visit" if documented else "Says she had it",
+            source="Well Child book seen at the visit" if documented else "Says they had it",
             as_at=today - timedelta(days=20),
             recorded_by=practitioner,
         )

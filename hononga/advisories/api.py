@@ -349,6 +349,7 @@ def _immunisation_rows(user: User, person_id: int) -> list[dict[str, Any]]:
 @router.get(
     "/people/{person_id}/immunisations", response={200: list[ImmunisationOut], **READ_ERRORS}
 )
+@paginate(Pagination)
 def list_immunisations(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
     """A person's immunisation status for each disease that records one, and whether it counts
     as evidence of immunity in a screening today (documented, consented, not too old)."""

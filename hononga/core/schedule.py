@@ -26,7 +26,19 @@ class ScheduledJob:
             raise ValueError(f"{self.name}: give exactly one of `every` or `daily_at`.")
 
 
-SCHEDULE: list[ScheduledJob] = []
+SCHEDULE: list[ScheduledJob] = [
+    ScheduledJob(
+        name="checkin-estimates",
+        command="checkins",
+        args=("estimate",),
+        daily_at=time(2, 30),
+        description=(
+            "Re-estimate the agency's check-in SD and Cronbach's alpha from baseline check-ins "
+            "(SQL aggregates); the thresholds they give apply to check-ins recorded afterwards. "
+            "Daily: a day's new baselines barely move the estimate."
+        ),
+    ),
+]
 
 
 def job_named(name: str) -> ScheduledJob:

@@ -65,7 +65,10 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
     expect(mobile.get_by_text("I feel safe when I work with Aroha.")).to_be_visible()
     assert "Kōwhai" not in mobile.content()
     axe_check(mobile, "checkin-link-360")
-    # One question per screen on a small screen, with progress shown.
+    # One question per screen on a small screen, with progress shown; no "Back" on the first,
+    # and "Send my answers" only on the last.
+    expect(mobile.get_by_role("button", name="Back")).to_have_count(0)
+    expect(mobile.get_by_role("button", name="Send my answers")).to_have_count(0)
     for key, value in LOW.items():
         question = mobile.locator(f"#q-{key}")
         expect(question).to_be_visible()
@@ -75,6 +78,11 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
             question.locator(f"label[class*='scale__option']:has(#{key}-{value})").click()
         mobile.get_by_role("button", name="Next").click()
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
+    # The last step shows only "Send my answers" (and Back), never "Next" beside it.
+    expect(mobile.get_by_role("button", name="Next")).to_have_count(0)
+    expect(mobile.locator(".stepper-actions button:visible")).to_have_text(
+        ["Back", "Send my answers"]
+    )
     mobile.get_by_label("What would make our work together better?").fill(
         "Please ring before you come."
     )

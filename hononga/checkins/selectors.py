@@ -730,9 +730,11 @@ def latest_checkins_for_relationships(relationship_ids: list[int]) -> dict[int, 
         is_latest=True,
         archived_at__isnull=True,
     ).select_related("counterpart", "flagged_with__in_effect"):
+        flags = flags_of(checkin)
         result[checkin.relationship_id] = CheckInSummary(
             score=float(checkin.score) if checkin.score is not None else None,
-            flags=flags_of(checkin),
+            flags=flags,
+            labels=tuple(str(scoring.FLAG_LABELS[flag]) for flag in flags),
         )
     return result
 

@@ -48,7 +48,7 @@ def test_admin_publishes_and_practitioner_switches_to_phone(
     page.get_by_role("link", name="Publish an advisory").click()
     axe_check(page, "advisory-form")
     page.get_by_label("Title").fill("Measles outbreak — Waikato")
-    page.get_by_label("Condition").select_option("measles")
+    page.get_by_label("Disease", exact=True).select_option("measles")
     page.get_by_label("Waikato").check()
     page.get_by_label("Starts").fill("2020-01-01")
     page.get_by_label("Guidance for practitioners").fill("Screen before every home visit.")
@@ -74,15 +74,17 @@ def test_admin_publishes_and_practitioner_switches_to_phone(
     for name in [
         "fever",
         "cough",
+        "runny_nose_sore_eyes",
         "rash",
-        "vulnerable_pepi",
-        "vulnerable_pregnant",
-        "vulnerable_immunocompromised",
-        "vulnerable_housing",
+        "pepi",
+        "pregnant",
+        "immunocompromised",
+        "housing",
     ]:
         page.check(f"input[name={name}][value=no]")
     page.check("input[name=exposure][value=yes]")
-    page.check("input[name=people_immunisation][value=all_immune]")
+    page.get_by_label("Mere will be present").check()
+    page.get_by_label("Anything people told you about immunity").fill("Everyone is immune.")
     page.check("input[name=practitioner_immunisation][value=immune]")
     page.get_by_role("button", name="Get the recommendation").click()
     expect(
@@ -91,6 +93,9 @@ def test_admin_publishes_and_practitioner_switches_to_phone(
     axe_check(page, "screening-recommendation")
     page.get_by_role("link", name="Record the contact").click()
     expect(page.get_by_label("How", exact=True)).to_have_value("phone")
+    # Exactly the people the screening listed are ticked, and the form says why.
+    expect(page.get_by_label("Mere Kōwhai")).to_be_checked()
+    expect(page.get_by_text("the people the screening listed")).to_be_visible()
     axe_check(page, "contact-form-after-screening")
     page.set_viewport_size({"width": 360, "height": 800})
     axe_check(page, "contact-form-after-screening-360px")
@@ -106,6 +111,7 @@ def test_admin_publishes_and_practitioner_switches_to_phone(
     assert contact.mode == "phone"
     screening = Screening.objects.get()
     assert screening.contact_id == contact.pk and screening.recommended_mode == "remote"
+    assert screening.immunity_claim == "Everyone is immune."
     axe_check(page, "contact-detail-after-screening")
 
 
@@ -114,7 +120,6 @@ def test_an_urgent_in_person_contact_without_screening_needs_one_stated_reason(
 ) -> None:
     from datetime import date
 
-    from hononga.advisories import selectors
     from hononga.advisories.models import Override
 
     advisory = Advisory.objects.create(
@@ -122,7 +127,6 @@ def test_an_urgent_in_person_contact_without_screening_needs_one_stated_reason(
         condition="measles",
         starts=date(2020, 1, 1),
         guidance="Screen before home visits.",
-        rule_table=selectors.current_rule_table(),
         published_by=setting["priya"],
     )
     advisory.regions.set([setting["region"]])
@@ -148,3 +152,26 @@ def test_an_urgent_in_person_contact_without_screening_needs_one_stated_reason(
     expect(page.get_by_role("heading", name="Record a contact")).to_have_count(0)
     assert Override.objects.get().reason == "The child's immediate safety: a call from school"
     assert Contact.objects.get().mode == "home_visit"
+
+
+def test_a_whooping_cough_screening_asks_its_own_questions(
+    page: Page, live_server: Any, setting: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    advisory = Advisory.objects.create(
+        title="Whooping cough — Waikato",
+        condition="pertussis",
+        starts=date(2020, 1, 1),
+        guidance="Screen before home visits.",
+        published_by=setting["priya"],
+    )
+    advisory.regions.set([setting["region"]])
+    base = live_server.url
+    login(page, base, "aroha", TEST_PASSWORD)
+    page.goto(f"{base}/whanau/{setting['whanau'].pk}/screen/")
+    expect(page.get_by_text("coughing fits")).to_be_visible()
+    expect(page.locator("input[name=rash]")).to_have_count(0)
+    axe_check(page, "screening-form-whooping-cough")
+    page.set_viewport_size({"width": 360, "height": 800})
+    axe_check(page, "screening-form-whooping-cough-360px")

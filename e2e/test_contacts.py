@@ -72,7 +72,11 @@ def test_a_contact_is_recorded_by_keyboard_alone_and_found_in_the_team_reflectio
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record a contact")
     axe_check(page, "contact-form")
-    # The defaults: now, the last mode used (a home visit for a first contact), Mere ticked.
+    # The defaults: now, the last mode used (a home visit for a first contact), and nobody
+    # ticked: who took part is chosen, never pre-ticked silently (issue 14).
+    expect(page.get_by_label("Mere Kōwhai")).not_to_be_checked()
+    tab_to(page, "#" + page.get_by_label("Mere Kōwhai").get_attribute("id"))
+    page.keyboard.press("Space")
     expect(page.get_by_label("Mere Kōwhai")).to_be_checked()
     tab_to(page, "#id_purpose")
     page.keyboard.type("Kōrero about the school trip")
@@ -136,6 +140,7 @@ def test_a_draft_survives_a_reload_and_is_cleared_on_save(page: Page, live_serve
     expect(page.get_by_label("Purpose")).to_have_value("Planning the hui")
     expect(page.get_by_label("Note")).to_have_value("Half-written when the session ran out")
     axe_check(page, "contact-form-draft")
+    page.get_by_label("Mere Kōwhai").check()
     page.get_by_label("Support you gave (0–10)").fill("4")
     page.get_by_label("Control you exercised (0–10)").fill("2")
     page.get_by_label("No decisions were made").check()

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hononga.accounts.models import Team
 from hononga.core.models import Region
-from hononga.whanau.models import ImmunisationStatus
 
-from .models import Condition, PeopleImmunisation
+from . import diseases
+from .models import Condition, Evidence, ImmunisationStatus
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 PLANNED_MODES = [
@@ -20,16 +20,39 @@ PLANNED_MODES = [
 
 
 class AdvisoryForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    """Every field the service requires is required here, so the labels tell the truth (no
+    "(optional)" on a field that is then refused empty)."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example: Whooping cough — Tāmaki Makaurau."),
+        error_messages={"required": _("Give the advisory a title, e.g. “Measles outbreak”.")},
+    )
+    condition = forms.ChoiceField(
+        label=_("Disease"),
+        choices=Condition.choices,
+        help_text=_(
+            "The screening asks this disease's questions and reads people's recorded "
+            "immunisation status for it."
+        ),
+    )
+    disease_name = forms.CharField(
+        label=_("Name of the disease, if it is not in the list"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed only when the disease is “Another disease”."),
+    )
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
         queryset=Region.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={"required": _("Choose at least one region.")},
     )
     starts = forms.DateField(
-        label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Starts"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the date the advisory starts.")},
     )
     ends = forms.DateField(
         label=_("Ends"),
@@ -38,66 +61,82 @@ class AdvisoryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     guidance = forms.CharField(
-        label=_("Guidance for practitioners"), widget=forms.Textarea, required=False
+        label=_("Guidance for practitioners"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Write the guidance practitioners should follow.")},
     )
 
 
-class ScreeningForm(forms.Form):
-    planned_mode = forms.ChoiceField(label=_("Planned contact"), choices=PLANNED_MODES)
-    fever = forms.ChoiceField(
-        label=_("Does anyone in the household have a fever?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+def screening_form_class(disease: diseases.Disease) -> type[forms.Form]:
+    """The screening questions of one disease, as a form (built from diseases.py)."""
+    fields: dict[str, Any] = {
+        "planned_mode": forms.ChoiceField(label=_("Planned contact"), choices=PLANNED_MODES)
+    }
+    for question in disease.questions():
+        fields[question.key] = forms.ChoiceField(
+            label=str(question.text),
+            choices=YES_NO,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Answer yes or no.")},
+        )
+    if disease.asks_practitioner:
+        fields["practitioner_immunisation"] = forms.ChoiceField(
+            label=_("Your own %(disease)s immunisation status") % {"disease": disease.label},
+            choices=ImmunisationStatus.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Give your own immunisation status.")},
+        )
+    fields["immunity_claim"] = forms.CharField(
+        label=_("Anything people told you about immunity"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept as what they said. It does not change the recommendation: only a status "
+            "recorded above, with consent and documented evidence, does."
+        ),
     )
-    cough = forms.ChoiceField(
-        label=_("Does anyone in the household have a cough?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    rash = forms.ChoiceField(
-        label=_("Does anyone in the household have a rash?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    exposure = forms.ChoiceField(
-        label=_("Has anyone had known exposure in the last 14 days?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    people_immunisation = forms.ChoiceField(
-        label=_("Immunisation of the people who will be present"),
-        choices=PeopleImmunisation.choices,
-        widget=forms.RadioSelect,
-    )
-    practitioner_immunisation = forms.ChoiceField(
-        label=_("Your own immunisation status"),
-        choices=ImmunisationStatus.choices,
-        widget=forms.RadioSelect,
-    )
-    vulnerable_pepi = forms.ChoiceField(
-        label=_("Will a pēpi too young to be immunised be there?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    vulnerable_pregnant = forms.ChoiceField(
-        label=_("Will someone pregnant and not immune be there?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    vulnerable_immunocompromised = forms.ChoiceField(
-        label=_("Will someone immunocompromised be there?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
-    vulnerable_housing = forms.ChoiceField(
-        label=_("Is it an overcrowded or emergency housing setting?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-    )
+    return type("ScreeningForm", (ScreeningFormBase,), fields)
 
-    def answers(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return data
+
+class ScreeningFormBase(forms.Form):
+    def symptom_fields(self, disease: diseases.Disease) -> list[Any]:
+        return [self[q.key] for q in disease.symptoms]
+
+    def vulnerable_fields(self, disease: diseases.Disease) -> list[Any]:
+        return [self[q.key] for q in disease.vulnerable]
+
+    def service_answers(self, disease: diseases.Disease) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "planned_mode": data["planned_mode"],
+            "answers": {key: data[key] for key in disease.question_keys()},
+            "practitioner_immunisation": data.get("practitioner_immunisation", ""),
+            "immunity_claim": data.get("immunity_claim", ""),
+        }
+
+
+class ImmunisationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ImmunisationStatus.choices)
+    evidence = forms.ChoiceField(
+        label=_("How you know"),
+        choices=[("", _("Not stated")), *Evidence.choices],
+        required=False,
+        help_text=_("Only a record seen or a test (or, for measles, birth before 1969) counts."),
+    )
+    source = forms.CharField(
+        label=_("Details"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Well Child book seen, MMR doses 2012 and 2015."),
+    )
+    as_at = forms.DateField(
+        label=_("As at"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date of the record or test; today if empty."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class OutcomeForm(forms.Form):

@@ -139,3 +139,25 @@ def manage_panel(request: HttpRequest, user: Any) -> str:
     if getattr(user, "role", None) != Role.ADMIN:
         return ""
     return render_to_string("advisories/_manage_panel.html", {}, request=request)
+
+
+def person_panel(request: HttpRequest, person: Any) -> str:
+    """The person page: their immunisation status for each disease that records one, how it is
+    known, and whether it counts as evidence in a screening today."""
+    from . import diseases, immunisation
+
+    rows = []
+    for key in diseases.RECORDED:
+        disease = diseases.DISEASES[key]
+        weighed = immunisation.evidence_for(disease, [person])[0]
+        rows.append({"key": key, "disease": disease, "weighed": weighed})
+    return render_to_string(
+        "advisories/_person_panel.html",
+        {
+            "person": person,
+            "rows": rows,
+            "can_edit": access.can_edit_person(request.user, person),
+            "consent_ok": immunisation.consent_ok(person),
+        },
+        request=request,
+    )

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from hononga.whanau.models import ImmunisationStatus, Person
+from hononga.whanau.models import Person
 
-from . import rules
-from .models import Advisory, Override, Screening
+from . import diseases, rules
+from .models import Advisory, Immunisation, ImmunisationStatus, Override, Screening
+
+# The report names this many people per advisory (the count covers everyone).
+UNKNOWN_LISTED = 50
 
 
 @dataclass
@@ -22,6 +25,8 @@ class AdvisoryReport:
     overrides: int = 0
     against_recommendation: int = 0
     unknown_people: list[Person] = field(default_factory=list)
+    unknown_count: int = 0
+    disease: diseases.Disease | None = None
 
 
 def _mode_label(value: str) -> str:
@@ -55,15 +60,26 @@ def build(
             screenings.filter(contact__isnull=False).exclude(actual_mode=F("planned_mode")).count()
         )
         affected = whanau.filter(region__in=advisory.regions.all(), archived_at__isnull=True)
-        unknown = list(
-            Person.objects.filter(
-                memberships__whanau__in=affected,
-                archived_at__isnull=True,
-                measles_status=ImmunisationStatus.UNKNOWN,
+        disease = diseases.for_condition(advisory.condition)
+        unknown: list[Person] = []
+        unknown_count = 0
+        if disease.immunity is not None:
+            # Unknown for this advisory's disease: no status recorded for it, or "unknown".
+            # (Another disease's status says nothing about this one.)
+            known = Immunisation.objects.filter(disease=disease.key).exclude(
+                status=ImmunisationStatus.UNKNOWN
             )
-            .distinct()
-            .order_by("preferred_name", "pk")
-        )
+            people = (
+                Person.objects.filter(
+                    memberships__whanau__in=affected,
+                    memberships__archived_at__isnull=True,
+                    archived_at__isnull=True,
+                )
+                .exclude(pk__in=known.values("person_id"))
+                .distinct()
+            )
+            unknown_count = people.count()
+            unknown = list(people.order_by("preferred_name", "pk")[:UNKNOWN_LISTED])
         rows.append(
             AdvisoryReport(
                 advisory=advisory,
@@ -80,6 +96,8 @@ def build(
                     actual_mode__in=rules.IN_PERSON_MODES,
                 ).count(),
                 unknown_people=unknown,
+                unknown_count=unknown_count,
+                disease=disease,
             )
         )
     return rows

@@ -32,68 +32,67 @@ SUGGESTED_MODE = {PROCEED: "", OUTDOORS: "outdoor", REMOTE: "phone", POSTPONE: "
 
 IN_PERSON_MODES = frozenset({"home_visit", "office", "school", "outdoor", "other"})
 
-NOT_IMMUNE_STATUSES = frozenset({"not_immune", "unknown", "declined"})
+NOT_IMMUNE_STATUSES = frozenset({"not_immune", "unknown", "declined", ""})
+
+# What the people present add up to, from their recorded status (never from what is said).
+ALL_IMMUNE = "all_immune"
+SOME_NOT_IMMUNE = "some_not_immune"
+SOME_UNKNOWN = "some_unknown"
 
 
 @dataclass(frozen=True)
 class Answers:
-    fever: bool
-    cough: bool
-    rash: bool
+    """A screening as the rule table reads it. `people_immunity` comes from the recorded
+    immunisation status (with consent and documented evidence) of each person present, worked
+    out by advisories.evidence; a claim made during screening never reaches this."""
+
+    symptoms: bool
     exposure: bool
-    people_immunisation: str  # "all_immune" | "some_not_immune" | "some_unknown"
-    practitioner_immunisation: str  # whanau.models.ImmunisationStatus value
-    vulnerable_pepi: bool
-    vulnerable_pregnant: bool
-    vulnerable_immunocompromised: bool
-    vulnerable_housing: bool
+    vulnerable: bool
+    people_immunity: str = ""  # ALL_IMMUNE | SOME_NOT_IMMUNE | SOME_UNKNOWN | "" (not read)
+    practitioner_immunisation: str = ""  # an ImmunisationStatus value, or "" (not asked)
 
-    @property
-    def symptoms(self) -> bool:
-        return self.fever or self.cough or self.rash
 
-    @property
-    def vulnerable(self) -> bool:
-        return (
-            self.vulnerable_pepi
-            or self.vulnerable_pregnant
-            or self.vulnerable_immunocompromised
-            or self.vulnerable_housing
-        )
+def _practitioner_not_immune(a: Answers) -> bool:
+    return a.practitioner_immunisation in NOT_IMMUNE_STATUSES
 
 
 CONDITIONS: dict[str, tuple[Any, Callable[[Answers], bool]]] = {
     "symptoms": (
-        _("Someone in the household has a fever, cough or rash"),
+        _("Someone who will be there has a symptom asked about"),
         lambda a: a.symptoms,
     ),
     "exposure": (
-        _("Known exposure to measles in the last 14 days"),
+        _("Known exposure to the disease (within the time asked about)"),
         lambda a: a.exposure,
     ),
     "practitioner_not_immune": (
         _("The practitioner is not immune, or their status is unknown"),
-        lambda a: a.practitioner_immunisation in NOT_IMMUNE_STATUSES,
+        _practitioner_not_immune,
     ),
     "vulnerable": (
         _("Someone especially vulnerable will be present"),
         lambda a: a.vulnerable,
     ),
-    "people_not_immune": (
-        _("Someone present is not immune, or their status is unknown"),
-        lambda a: a.people_immunisation != "all_immune",
+    "vulnerable_and_practitioner_not_immune": (
+        _(
+            "Someone especially vulnerable will be present and the practitioner is not up to "
+            "date, or their status is unknown"
+        ),
+        lambda a: a.vulnerable and _practitioner_not_immune(a),
     ),
-    "always": (_("Everyone is immune and well"), lambda a: True),
+    "people_not_immune": (
+        _("Someone present has no recorded evidence of immunity"),
+        lambda a: a.people_immunity != ALL_IMMUNE,
+    ),
+    "always": (_("None of the above"), lambda a: True),
 }
 
-DEFAULT_ROWS: list[dict[str, str]] = [
-    {"when": "symptoms", "recommend": POSTPONE},
-    {"when": "exposure", "recommend": REMOTE},
-    {"when": "practitioner_not_immune", "recommend": REMOTE},
-    {"when": "vulnerable", "recommend": REMOTE},
-    {"when": "people_not_immune", "recommend": OUTDOORS},
-    {"when": "always", "recommend": PROCEED},
-]
+# The conditions that read the practitioner's status, and the recorded status of those present.
+PRACTITIONER_CONDITIONS = frozenset(
+    {"practitioner_not_immune", "vulnerable_and_practitioner_not_immune"}
+)
+PEOPLE_CONDITIONS = frozenset({"people_not_immune"})
 
 
 def check_rows(rows: Any) -> list[str]:

@@ -16,26 +16,15 @@ from hononga.core.concurrency import lock_current
 from hononga.core.errors import NotFound, PracticeError
 from hononga.core.models import Region
 from hononga.whanau import access
-from hononga.whanau.models import ImmunisationStatus
 
-from . import rules, selectors
-from .models import Advisory, Condition, Override, PeopleImmunisation, Screening
+from . import diseases, immunisation, rules, selectors
+from .models import Advisory, Condition, ImmunisationStatus, Override, Screening
 
-ADVISORY_FIELDS = {"title", "condition", "starts", "ends", "guidance"}
+ADVISORY_FIELDS = {"title", "condition", "disease_name", "starts", "ends", "guidance"}
+CLAIM_MAX = 1000
 # A screening counts for a contact recorded within this time of it.
 SCREENING_VALID_FOR = timedelta(days=2)
 URGENT_REASON_MIN = 10
-
-BOOL_ANSWERS = [
-    "fever",
-    "cough",
-    "rash",
-    "exposure",
-    "vulnerable_pepi",
-    "vulnerable_pregnant",
-    "vulnerable_immunocompromised",
-    "vulnerable_housing",
-]
 
 
 def _require_admin(actor: User) -> None:
@@ -66,8 +55,15 @@ def _check_advisory(
     clean["title"] = title[:200]
     condition = data.get("condition") or ""
     if condition not in Condition.values:
-        errors["condition"] = [_("Choose the condition the advisory is about.")]
+        errors["condition"] = [_("Choose the disease the advisory is about.")]
     clean["condition"] = condition
+    disease_name = str(data.get("disease_name") or "").strip()
+    if condition == Condition.OTHER and not disease_name:
+        errors["disease_name"] = [_("Name the disease, for example “Mumps”.")]
+    if len(disease_name) > 100:
+        errors["disease_name"] = [_("Keep the name under 100 characters.")]
+    # A disease in the list is named by the list; a name is kept only for "another disease".
+    clean["disease_name"] = disease_name if condition == Condition.OTHER else ""
     guidance = str(data.get("guidance") or "").strip()
     if not guidance:
         errors["guidance"] = [_("Write the guidance practitioners should follow.")]
@@ -131,7 +127,7 @@ def advisory_create(
 ) -> Advisory:
     _require_admin(actor)
     clean, regions = _check_advisory(data, region_ids, None)
-    advisory = Advisory(published_by=actor, rule_table=selectors.current_rule_table(), **clean)
+    advisory = Advisory(published_by=actor, **clean)
     advisory._history_user = actor  # type: ignore[attr-defined]
     advisory.save()
     advisory.regions.set(regions)
@@ -213,22 +209,32 @@ def advisory_end(
     )
 
 
-def _answers(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def _answers(
+    disease: diseases.Disease, data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
-    for name in BOOL_ANSWERS:
-        value = data.get(name)
-        if isinstance(value, str):
-            value = {"yes": True, "true": True, "no": False, "false": False}.get(value.lower())
-        if not isinstance(value, bool):
-            errors[name] = [_("Answer yes or no.")]
-        clean[name] = value
-    if data.get("people_immunisation") not in PeopleImmunisation.values:
-        errors["people_immunisation"] = [_("Say whether everyone who will be present is immune.")]
-    clean["people_immunisation"] = data.get("people_immunisation")
-    if data.get("practitioner_immunisation") not in ImmunisationStatus.values:
-        errors["practitioner_immunisation"] = [_("Give your own immunisation status.")]
-    clean["practitioner_immunisation"] = data.get("practitioner_immunisation")
+    given = data.get("answers")
+    if not isinstance(given, dict):
+        given = {}
+        errors["answers"] = [_("Answer every screening question.")]
+    answers, answer_errors = diseases.clean_answers(disease, given)
+    errors.update({key: [str(m) for m in messages] for key, messages in answer_errors.items()})
+    clean["answers"] = answers
+    practitioner = data.get("practitioner_immunisation") or ""
+    if disease.asks_practitioner:
+        if practitioner not in ImmunisationStatus.values:
+            errors["practitioner_immunisation"] = [_("Give your own immunisation status.")]
+    elif practitioner:
+        errors["practitioner_immunisation"] = [
+            _("Your own status is not asked for %(disease)s.") % {"disease": disease.label}
+        ]
+    clean["practitioner_immunisation"] = practitioner if disease.asks_practitioner else ""
+    claim = data.get("immunity_claim") or ""
+    if not isinstance(claim, str) or len(claim) > CLAIM_MAX:
+        errors["immunity_claim"] = [_("Keep this under 1,000 characters.")]
+        claim = ""
+    clean["immunity_claim"] = claim.strip()
     planned = data.get("planned_mode")
     if planned not in rules.IN_PERSON_MODES:
         errors["planned_mode"] = [_("Choose the in-person contact you are planning.")]
@@ -245,6 +251,13 @@ def screening_create(
     person_ids: list[int] | None = None,
     request: HttpRequest | None = None,
 ) -> Screening:
+    """Screen a planned in-person contact under the advisory active for the whānau's region.
+
+    `answers` holds the disease's yes/no answers ({"answers": {key: bool}}), the planned mode,
+    the practitioner's own status (where the disease's rules read it) and, optionally, what
+    people said about immunity (`immunity_claim`: kept, never evidence). The people present
+    must be named: the recommendation reads their recorded status for this disease only.
+    """
     if actor.role not in access.CASE_WRITER_ROLES:
         raise PermissionDenied(_("Your role cannot screen contacts."))
     whanau = access.whanau_editable_by(actor).filter(pk=whanau_id).first()
@@ -257,19 +270,39 @@ def screening_create(
         raise PracticeError(
             _("No practice advisory is active for this whānau's region; no screening is needed.")
         )
-    clean, errors = _answers(answers)
-    people = []
-    if person_ids:
-        people = list(
-            access.people_for_user(actor).filter(pk__in=person_ids, memberships__whanau=whanau)
+    disease = advisory.disease
+    clean, errors = _answers(disease, answers)
+    wanted = set(person_ids or [])
+    people = list(
+        access.people_for_user(actor)
+        .filter(
+            pk__in=wanted,
+            memberships__whanau=whanau,
+            memberships__archived_at__isnull=True,
+            archived_at__isnull=True,
         )
-        if len({p.pk for p in people}) != len(set(person_ids)):
-            errors["people_present"] = [_("Choose people who belong to this whānau.")]
+        .distinct()
+        .order_by("preferred_name", "pk")
+    )
+    if not wanted:
+        errors["people_present"] = [_("Tick who will be there (at least one person).")]
+    elif len(people) != len(wanted):
+        errors["people_present"] = [_("Choose people who belong to this whānau.")]
     if errors:
         raise PracticeError(_("Answer every screening question."), errors=errors)
-    table = advisory.rule_table
+    weighed = immunisation.evidence_for(disease, people)
+    people_immunity = immunisation.summary(weighed) if disease.reads_people_present else ""
+    symptoms, exposure, vulnerable = diseases.summarise(disease, clean["answers"])
+    table = selectors.current_rule_table(disease.key)
     recommendation, row = rules.evaluate(
-        table.rows, rules.Answers(**{k: clean[k] for k in rules.Answers.__dataclass_fields__})
+        table.rows,
+        rules.Answers(
+            symptoms=symptoms,
+            exposure=exposure,
+            vulnerable=vulnerable,
+            people_immunity=people_immunity,
+            practitioner_immunisation=clean["practitioner_immunisation"],
+        ),
     )
     screening = Screening(
         advisory=advisory,
@@ -277,20 +310,28 @@ def screening_create(
         rule_row=row,
         whanau=whanau,
         practitioner=actor,
+        disease=disease.key,
         recommended_mode=recommendation,
+        people_immunisation=people_immunity,
+        evidence=[w.as_json() for w in weighed],
         **clean,
     )
     screening._history_user = actor  # type: ignore[attr-defined]
     screening.save()
-    if people:
-        screening.people_present.set(people)
+    screening.people_present.set(people)
     record_event(
         actor=actor,
         action=Action.CREATE,
         target=screening,
         whanau_id=whanau.pk,
         summary=f"Screened a planned contact with {whanau.name}: {recommendation}",
-        data={"advisory": advisory.pk, "rule_table": table.version, "row": row + 1},
+        data={
+            "advisory": advisory.pk,
+            "disease": disease.key,
+            "rule_table": table.version,
+            "row": row + 1,
+            "people": [p.pk for p in people],
+        },
         request=request,
     )
     return screening
@@ -339,10 +380,36 @@ def gate_before_save(
     if advisory is None:
         return
     if screening_id:
-        if usable_screening(actor, whanau, screening_id) is None:
+        screening = usable_screening(actor, whanau, screening_id)
+        if screening is None:
             raise PracticeError(
                 _SCREENING_UNUSABLE(),
                 errors={"screening": [_("Screen again before recording this contact.")]},
+            )
+        # The recommendation was for the people the screening listed: nobody else meets in
+        # person on the strength of it.
+        screened = set(screening.people_present.values_list("pk", flat=True))
+        unscreened = set(fields.get("participant_ids") or []) - screened
+        if unscreened:
+            from hononga.whanau.models import Person
+
+            names = ", ".join(
+                Person.objects.filter(pk__in=unscreened)
+                .order_by("preferred_name", "pk")
+                .values_list("preferred_name", flat=True)
+            )
+            raise PracticeError(
+                _(
+                    "The screening did not list %(names)s: record only the people it listed, or "
+                    "screen again with everyone who will be there."
+                )
+                % {"names": names},
+                errors={
+                    "participants": [
+                        _("Only the people the screening listed: %(names)s was not screened.")
+                        % {"names": names}
+                    ]
+                },
             )
         return
     reason = (urgent_reason or "").strip()
@@ -414,3 +481,26 @@ def screening_record_outcome(
             request=request,
         )
     return screening
+
+
+def screened_people(*, actor: Any, whanau: Any, screening_id: Any) -> list[int] | None:
+    """For the contact form (contacts.hooks.SCREENED_PEOPLE): the people a usable screening by
+    this practitioner listed, or None."""
+    try:
+        pk = int(screening_id)
+    except (TypeError, ValueError):
+        return None
+    screening = (
+        Screening.objects.filter(
+            pk=pk,
+            whanau=whanau,
+            practitioner=actor,
+            contact__isnull=True,
+            created_at__gte=timezone.now() - SCREENING_VALID_FOR,
+        )
+        .only("pk")
+        .first()
+    )
+    if screening is None:
+        return None
+    return sorted(screening.people_present.values_list("pk", flat=True))

@@ -22,9 +22,9 @@ from hononga.core.request import AuthedRequest
 from hononga.core.text import spreadsheet_safe
 from hononga.whanau import access
 
-from . import immunisation, report, rules, selectors, services
-from .forms import AdvisoryForm, OutcomeForm, PeriodForm, ScreeningForm
-from .models import Advisory, RuleTable
+from . import diseases, immunisation, report, rules, selectors, services
+from .forms import AdvisoryForm, ImmunisationForm, OutcomeForm, PeriodForm, screening_form_class
+from .models import Advisory, Immunisation, RecordedDisease
 
 PAGE_SIZE = 25
 
@@ -44,9 +44,9 @@ def _get_advisory(pk: int) -> Advisory:
 
 @role_required(Role.ADMIN)
 def advisory_list(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(
-        Advisory.objects.prefetch_related("regions").select_related("rule_table"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(Advisory.objects.prefetch_related("regions"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     today = selectors.today()
     return render(request, "advisories/list.html", {"page_obj": page, "today": today})
 
@@ -74,12 +74,15 @@ def advisory_create(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def advisory_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     advisory = _get_advisory(pk)
+    table = selectors.current_rule_table(advisory.condition)
     return render(
         request,
         "advisories/detail.html",
         {
             "advisory": advisory,
-            "rows": rules.describe(advisory.rule_table.rows),
+            "disease": advisory.disease,
+            "table": table,
+            "rows": rules.describe(table.rows),
             "today": selectors.today(),
         },
     )
@@ -91,6 +94,7 @@ def advisory_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial = {
         "title": advisory.title,
         "condition": advisory.condition,
+        "disease_name": advisory.disease_name,
         "regions": list(advisory.regions.all()),
         "starts": advisory.starts,
         "ends": advisory.ends,
@@ -143,13 +147,9 @@ def advisory_end(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def rule_table(request: AuthedRequest) -> HttpResponse:
-    tables = [
-        {"table": t, "rows": rules.describe(t.rows)} for t in RuleTable.objects.order_by("-version")
-    ]
-    if not tables:
-        table = selectors.current_rule_table()
-        tables = [{"table": table, "rows": rules.describe(table.rows)}]
-    return render(request, "advisories/rules.html", {"tables": tables})
+    """Every disease's screening: its questions, what counts as immunity, its rules, and the
+    public-health guidance they rest on."""
+    return render(request, "advisories/rules.html", {"tables": selectors.rule_tables()})
 
 
 @login_required
@@ -158,45 +158,56 @@ def screen(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
     if not access.can_edit_whanau(request.user, whanau):
         raise Http404
     advisory = selectors.active_for_whanau(whanau)
-    people = immunisation.people_of(request.user, whanau)
+    disease = advisory.disease if advisory else None
+    context: dict[str, Any] = {"whanau": whanau, "advisory": advisory}
+    if advisory is None or disease is None:
+        return render(request, "advisories/screen.html", context)
+    people = immunisation.people_of(request.user, whanau, disease)
+    form_class = screening_form_class(disease)
     initial = {"planned_mode": request.GET.get("mode") or "home_visit"}
-    form = ScreeningForm(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial)
     status_errors: dict[int, str] = {}
-    if request.method == "POST" and advisory is not None:
-        status_errors = immunisation.apply_from_post(request, whanau, people)
+    present = {int(p) for p in request.POST.getlist("present") if p.isdigit()}
+    if request.method == "POST":
+        status_errors = immunisation.apply_from_post(request, disease, people)
         if form.is_valid() and not status_errors:
             try:
                 screening = services.screening_create(
                     actor=request.user,
                     whanau_id=whanau.pk,
-                    answers=form.cleaned_data,
-                    person_ids=[int(p) for p in request.POST.getlist("present") if p.isdigit()],
+                    answers=form.service_answers(disease),  # type: ignore[attr-defined]
+                    person_ids=sorted(present),
                     request=request,
                 )
             except PracticeError as error:
                 _apply_errors(form, error)
+                if "people_present" in error.errors:
+                    context["present_error"] = error.errors["people_present"][0]
             else:
                 return redirect("advisories:screening", screening.pk)
-        people = immunisation.people_of(request.user, whanau)
-    present = {int(p) for p in request.POST.getlist("present") if p.isdigit()}
-    return render(
-        request,
-        "advisories/screen.html",
+        people = immunisation.people_of(request.user, whanau, disease)
+    context.update(
         {
-            "whanau": whanau,
-            "advisory": advisory,
+            "disease": disease,
             "form": form,
+            "symptom_fields": form.symptom_fields(disease),  # type: ignore[attr-defined]
+            "vulnerable_fields": form.vulnerable_fields(disease),  # type: ignore[attr-defined]
             "people": [
                 {
-                    **row,
-                    "error": status_errors.get(row["person"].pk, ""),
-                    "present": row["person"].pk in present,
+                    "row": row,
+                    "error": status_errors.get(row.person.pk, ""),
+                    "present": row.person.pk in present,
+                    "posted_status": request.POST.get(f"status-{row.person.pk}"),
+                    "posted_evidence": request.POST.get(f"evidence-{row.person.pk}"),
+                    "posted_source": request.POST.get(f"source-{row.person.pk}"),
                 }
                 for row in people
             ],
             "statuses": immunisation.STATUS_CHOICES,
-        },
+            "evidence_choices": immunisation.EVIDENCE_CHOICES,
+        }
     )
+    return render(request, "advisories/screen.html", context)
 
 
 @login_required
@@ -204,6 +215,7 @@ def screening_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     screening = (
         services.screenings_for_user(request.user)
         .select_related("whanau", "advisory", "rule_table", "practitioner", "contact")
+        .prefetch_related("people_present")
         .filter(pk=pk)
         .first()
     )
@@ -251,6 +263,8 @@ def screening_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
             "form": form,
             "can_edit": screening.practitioner_id == request.user.pk,
+            "questions": screening.question_answers(),
+            "disease": diseases.for_condition(screening.disease),
         },
     )
 
@@ -314,7 +328,7 @@ def report_view(request: AuthedRequest) -> HttpResponse:
                     row.adapted,
                     row.overrides,
                     row.against_recommendation,
-                    len(row.unknown_people),
+                    row.unknown_count,
                 ]
             )
             for rec, actual, n in row.by_mode:
@@ -340,4 +354,66 @@ def report_view(request: AuthedRequest) -> HttpResponse:
         request,
         "advisories/report.html",
         {"form": form, "rows": rows, "show_names": show_names, "query": request.GET.urlencode()},
+    )
+
+
+# --- Immunisation status per disease, from the person page ------------------------------------
+
+
+@login_required
+def immunisation_edit(request: AuthedRequest, person_pk: int, disease: str) -> HttpResponse:
+    person = access.get_person_for_user(request.user, person_pk)
+    if disease not in RecordedDisease.values or not access.can_edit_person(request.user, person):
+        raise Http404
+    record = Immunisation.objects.filter(person=person, disease=disease).first()
+    initial = {
+        "status": record.status if record else "unknown",
+        "evidence": record.evidence if record else "",
+        "source": record.source if record else "",
+        "as_at": record.as_at if record else None,
+        "version": record.version if record else None,
+    }
+    form = ImmunisationForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method != "POST":
+        record_event(
+            actor=request.user,
+            action=Action.VIEW,
+            target=person,
+            summary=f"Opened the {disease} immunisation status of {person.full_name}",
+            request=request,
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            immunisation.immunisation_record(
+                actor=request.user,
+                person_id=person.pk,
+                disease=disease,
+                status=data["status"],
+                evidence=data["evidence"],
+                source=data["source"],
+                as_at=data["as_at"],
+                expected_version=data["version"],
+                request=request,
+            )
+        except ConflictError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except PracticeError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Immunisation status saved."))
+            return redirect("whanau:person", person.pk)
+    return render(
+        request,
+        "advisories/immunisation_form.html",
+        {
+            "form": form,
+            "person": person,
+            "disease": diseases.DISEASES[disease],
+            "consent_ok": immunisation.consent_ok(person),
+            "conflict": conflict,
+            "version": conflict.current_version if conflict else initial["version"],
+        },
     )

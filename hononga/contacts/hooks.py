@@ -12,6 +12,9 @@ active advisory an in-person contact needs a screening or a stated urgent reason
   contact row exists (to link a screening to it, or to log an override).
 
 `fields` holds the contact's validated values (at least "mode" and "occurred_at").
+
+The contact form asks every function in SCREENED_PEOPLE (actor, whanau, screening_id) for the
+people a screening listed; the first answer that is not None ticks exactly those people.
 """
 
 from collections.abc import Callable
@@ -22,6 +25,7 @@ AfterSave = Callable[..., None]
 
 BEFORE_SAVE: list[BeforeSave] = []
 AFTER_SAVE: list[AfterSave] = []
+SCREENED_PEOPLE: list[Callable[..., list[int] | None]] = []
 
 
 def run_before_save(**kwargs: Any) -> None:
@@ -32,3 +36,12 @@ def run_before_save(**kwargs: Any) -> None:
 def run_after_save(**kwargs: Any) -> None:
     for hook in AFTER_SAVE:
         hook(**kwargs)
+
+
+def screened_people(**kwargs: Any) -> list[int] | None:
+    """The people a screening listed (None: no usable screening)."""
+    for ask in SCREENED_PEOPLE:
+        people = ask(**kwargs)
+        if people is not None:
+            return people
+    return None

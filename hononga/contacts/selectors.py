@@ -26,7 +26,7 @@ from hononga.contacts.models import (
     Quadrant,
 )
 from hononga.whanau import access
-from hononga.whanau.models import Membership, Person, Whanau
+from hononga.whanau.models import Person, Whanau
 
 REFLECTION_MAX_DAYS = 3 * 366
 STAFF_ROLES = {Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR}
@@ -122,25 +122,6 @@ def whanau_members(whanau: Whanau) -> QuerySet[Person]:
     return Person.objects.filter(
         memberships__whanau=whanau, memberships__archived_at__isnull=True
     ).order_by("search_key", "id")
-
-
-def suggested_participants(user: User, whanau: Whanau) -> list[int]:
-    """Who took part last time this user met this whānau (still members); all of a small whānau."""
-    members = set(
-        Membership.objects.filter(whanau=whanau, archived_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
-    last = (
-        Contact.objects.filter(practitioner=user, whanau=whanau, archived_at__isnull=True)
-        .order_by("-occurred_at", "-id")
-        .first()
-    )
-    if last is not None:
-        chosen = [pk for pk in last.participants.values_list("pk", flat=True) if pk in members]
-        if chosen:
-            return chosen
-    return sorted(members) if len(members) <= 2 else []
 
 
 def writable_whanau_for(user: Any) -> QuerySet[Whanau]:

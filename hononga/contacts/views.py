@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.contacts import selectors, services
+from hononga.contacts import hooks, selectors, services
 from hononga.contacts.forms import (
     DATETIME_FORMAT,
     ArchiveForm,
@@ -146,14 +146,31 @@ def contact_create_view(request: AuthedRequest, whanau_pk: int) -> HttpResponse:
                 return redirect("contacts:detail", pk=contact.pk)
     else:
         mode = request.GET.get("mode", "")
+        screening_id = _int_or_none(request.GET.get("screening"))
+        # Who took part starts empty; from a screening, exactly the people it listed (and the
+        # form says so). Nothing is ticked silently from an earlier contact.
+        screened = (
+            hooks.screened_people(actor=request.user, whanau=whanau, screening_id=screening_id)
+            if screening_id
+            else None
+        )
         form = ContactForm(
             initial={
                 "occurred_at": timezone.localtime().strftime(DATETIME_FORMAT),
                 "mode": mode if mode in Mode.values else selectors.last_mode(request.user),
-                "participants": selectors.suggested_participants(request.user, whanau),
-                "screening": _int_or_none(request.GET.get("screening")),
+                "participants": screened or [],
+                "screening": screening_id,
             },
             **querysets,
+        )
+
+    posted_screening = _int_or_none((request.POST or request.GET).get("screening"))
+    if posted_screening and hooks.screened_people(
+        actor=request.user, whanau=whanau, screening_id=posted_screening
+    ):
+        form.fields["participants"].help_text = _(
+            "Ticked to begin with: the people the screening listed. Under the advisory an "
+            "in-person contact records only people the screening listed."
         )
     return render(
         request,

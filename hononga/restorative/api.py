@@ -635,6 +635,8 @@ def list_participants(request: HttpRequest, process_id: int = PathId) -> QuerySe
 def add_participant(
     request: HttpRequest, payload: ParticipantIn, process_id: int = PathId
 ) -> Status:
+    """Add a participant. A person harmed or responsible added to a ready process sends it back
+    to preparing: they consent and are prepared before the conference, like everyone else."""
     _visible_process(request, process_id)
     participant = services.participant_add(
         actor=_user(request),

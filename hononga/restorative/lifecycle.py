@@ -99,7 +99,17 @@ def facilitator_credential_problem(user_id: int, kind: str, *, today: date) -> s
     ) % {"level": level.label, "kind": ProcessKind(kind).label}
 
 
+def _harmed_problem(process: RestorativeProcess) -> str | None:
+    """A process responds to a harm: from preparing on it needs someone harmed taking part, so
+    that it cannot close without follow-up with anyone harmed."""
+    if process.participants.filter(role=ParticipantRole.HARMED).exists():
+        return None
+    return _("Add the person or people harmed as participants.")
+
+
 def _principal_problems(process: RestorativeProcess) -> list[str]:
+    """Every person harmed and responsible has consented (and not withdrawn) and been prepared:
+    what "ready" needs, checked again at the moment the conference is marked held."""
     problems: list[str] = []
     participants = list(process.participants.select_related("person"))
     if not any(p.role == ParticipantRole.HARMED for p in participants):
@@ -230,19 +240,22 @@ def unmet_conditions(
         if problem:
             problems.append(problem)
     if target_state == State.PREPARING:
-        if not process.participants.filter(role=ParticipantRole.HARMED).exists():
-            problems.append(_("Add the person or people harmed as participants."))
-    elif target_state == State.READY:
+        harmed = _harmed_problem(process)
+        if harmed:
+            problems.append(harmed)
+    elif target_state in (State.READY, State.HELD):
+        # Held re-checks everything ready needed, as it stands at that moment: consent can be
+        # withdrawn, and a person harmed or responsible can join, after the process was ready.
         problems.extend(_principal_problems(process))
         safety = _safety_problem(process)
         if safety:
             problems.append(safety)
-    elif target_state == State.HELD:
-        safety = _safety_problem(process)
-        if safety:
-            problems.append(safety)
-        problems.extend(_voice_problems(process))
+        if target_state == State.HELD:
+            problems.extend(_voice_problems(process))
     elif target_state == State.MONITORING:
+        harmed = _harmed_problem(process)
+        if harmed:
+            problems.append(harmed)
         if not process.agreement_items.exists():
             problems.append(
                 _("Record the agreement: at least one item (what, who does it, by when).")
@@ -255,6 +268,9 @@ def unmet_conditions(
                 )
             )
     elif target_state == State.CLOSED:
+        harmed = _harmed_problem(process)
+        if harmed:
+            problems.append(harmed)
         problems.extend(_closure_problems(process))
     return problems
 

@@ -225,6 +225,16 @@ class RestorativeProcess(CaseRecord):
             # Family group conference plans due for review.
             models.Index(fields=["kind", "plan_review_date"], name="process_review_idx"),
         ]
+        constraints = [
+            # One harm, one response under way: two open processes could each be closed or
+            # stopped without the other, and the harm's status would say the wrong thing.
+            models.UniqueConstraint(
+                fields=["harm"],
+                condition=~Q(state__in=["closed", "not_proceeding"]),
+                name="one_open_process_per_harm",
+                violation_error_message=_("This harm already has a restorative process under way."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.whanau} ({self.get_state_display()})"

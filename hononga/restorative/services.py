@@ -10,8 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +72,7 @@ SAFETY_FIELDS = {
     "reason",
 }
 ITEM_FIELDS = {"what", "owner", "for_whom", "due", "status", "status_reason"}
+FINISHED_STATES = [State.CLOSED, State.NOT_PROCEEDING]
 # The conference and the agreement builder are open from "ready" until monitoring ends.
 CONFERENCE_STATES = {State.READY, State.HELD}
 AGREEMENT_STATES = {State.READY, State.HELD, State.MONITORING}
@@ -387,6 +388,30 @@ def facilitators() -> Any:
     return User.objects.filter(role=Role.FACILITATOR, is_active=True).order_by("username")
 
 
+def open_process_for(harm_id: int) -> RestorativeProcess | None:
+    """The harm's process that has not ended, if any (there is at most one)."""
+    return (
+        RestorativeProcess.objects.filter(harm_id=harm_id)
+        .exclude(state__in=FINISHED_STATES)
+        .first()
+    )
+
+
+class AlreadyReferred(PracticeError):
+    """A second referral of a harm while its process is under way (one harm, one open process)."""
+
+    status = 409
+    title = "The harm already has a process under way"
+
+
+def _already_referred() -> AlreadyReferred:
+    message = _(
+        "This harm already has a restorative process under way: carry on with that one, or stop "
+        "it with a reason before referring the harm again."
+    )
+    return AlreadyReferred(message, errors={NON_FIELD: [message]})
+
+
 def process_create(
     *,
     actor: User,
@@ -413,19 +438,28 @@ def process_create(
         harm=harm, whanau=harm.whanau, kind=kind, facilitator=facilitator, referred_by=actor
     )
     with transaction.atomic():
+        # One harm, one open process: the lock makes two referrals at once wait for each other,
+        # and the database's one_open_process_per_harm constraint is the last word.
+        locked = Harm.objects.select_for_update().get(pk=harm.pk)
+        if open_process_for(harm.pk) is not None:
+            raise _already_referred()
         process._history_user = actor  # type: ignore[attr-defined]
-        process.save()
+        try:
+            with transaction.atomic():
+                process.save()
+        except IntegrityError:
+            raise _already_referred() from None
         for role, people in (
             (ParticipantRole.HARMED, harm.harmed.all()),
             (ParticipantRole.RESPONSIBLE, harm.responsible.all()),
         ):
             for person in people:
                 Participant.objects.create(process=process, person=person, role=role)
-        if harm.status == HarmStatus.OPEN:
-            harm.status = HarmStatus.IN_PROCESS
-            harm.version += 1
-            harm._history_user = actor  # type: ignore[attr-defined]
-            harm.save()
+        if locked.status != HarmStatus.IN_PROCESS:
+            locked.status = HarmStatus.IN_PROCESS
+            locked.version += 1
+            locked._history_user = actor  # type: ignore[attr-defined]
+            locked.save()
         record_event(
             actor=actor,
             action=Action.CREATE,
@@ -435,6 +469,24 @@ def process_create(
             request=request,
         )
     return process
+
+
+def _harm_follow_processes(harm_id: int, actor: User) -> None:
+    """Set a harm's status from its processes: in a process while one is open; resolved only
+    when none is open and one was closed; otherwise open again (it may be referred anew)."""
+    processes = RestorativeProcess.objects.filter(harm_id=harm_id)
+    if processes.exclude(state__in=FINISHED_STATES).exists():
+        status = HarmStatus.IN_PROCESS
+    elif processes.filter(state=State.CLOSED).exists():
+        status = HarmStatus.RESOLVED
+    else:
+        status = HarmStatus.OPEN
+    harm = Harm.objects.select_for_update().get(pk=harm_id)
+    if harm.status != status:
+        harm.status = status
+        harm.version += 1
+        harm._history_user = actor  # type: ignore[attr-defined]
+        harm.save()
 
 
 def _runnable(actor: User, process_id: int, *, lock: bool = False) -> RestorativeProcess:
@@ -492,17 +544,18 @@ def process_transition(
         elif target == State.MONITORING and process.is_family_group_conference:
             youngest = lifecycle.youngest_child_born(process)
             if youngest is not None:  # unmet_conditions made sure of it
-                process.plan_review_date = lifecycle.fgc_review_date(today, youngest)
+                # The plan is made at the conference: its review date counts from that day,
+                # with the youngest child's age on that day (not the day monitoring began).
+                process.plan_review_date = lifecycle.fgc_review_date(
+                    process.held_on or today, youngest
+                )
         elif target == State.CLOSED:
             process.closed_on = today
         process.version += 1
         process._history_user = actor  # type: ignore[attr-defined]
         process.save()
         if target in (State.CLOSED, State.NOT_PROCEEDING):
-            Harm.objects.filter(pk=process.harm_id).update(
-                status=HarmStatus.RESOLVED if target == State.CLOSED else HarmStatus.OPEN,
-                version=F("version") + 1,
-            )
+            _harm_follow_processes(process.harm_id, actor)
         record_event(
             actor=actor,
             action=Action.UPDATE,
@@ -639,6 +692,24 @@ def participant_add(
             summary=f"Added a {role} participant to a restorative process",
             request=request,
         )
+        if process.state == State.READY and role in PRINCIPAL_ROLES:
+            # "Ready" means every person harmed and responsible has consented and been
+            # prepared; a new one has done neither, so the process is no longer ready.
+            process.state = State.PREPARING
+            process.version += 1
+            process._history_user = actor  # type: ignore[attr-defined]
+            process._change_reason = "A person harmed or responsible joined: preparing again"  # type: ignore[attr-defined]
+            process.save()
+            record_event(
+                actor=actor,
+                action=Action.UPDATE,
+                target=process,
+                whanau_id=process.whanau_id,
+                summary="Moved a restorative process from ready to preparing",
+                reason="A person harmed or responsible joined and must consent and be prepared.",
+                data={"from": State.READY, "to": State.PREPARING, "participant": participant.pk},
+                request=request,
+            )
     return participant
 
 
@@ -678,6 +749,23 @@ def participant_remove(
                     )
                     % {"name": found.person.full_name}
                 ]
+            if (
+                process.state == State.READY
+                and participant.role == ParticipantRole.HARMED
+                and not process.participants.filter(role=ParticipantRole.HARMED)
+                .exclude(pk=participant.pk)
+                .exists()
+            ):
+                # A process responds to a harm: without anyone harmed taking part it could
+                # close with no follow-up with anyone harmed. Before ready, the lifecycle
+                # stops it going further until someone harmed is added; once ready, refuse.
+                errors.setdefault(NON_FIELD, []).append(
+                    _(
+                        "%(name)s is the only person harmed taking part: add the person harmed "
+                        "first, then remove %(name)s, or stop the process with a reason."
+                    )
+                    % {"name": found.person.full_name}
+                )
             if (
                 AgreementItem.objects.filter(process=process)
                 .filter(Q(owner=participant) | Q(for_whom=participant))

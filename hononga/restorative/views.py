@@ -288,7 +288,10 @@ def harm_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "responsible": list(harm.responsible.all()),
             "relationships": list(harm.relationships.select_related("person_a", "person_b")),
             "processes": processes,
-            "can_refer": access.can_record_harm(request.user, harm.whanau),
+            "can_change": access.can_record_harm(request.user, harm.whanau),
+            # One harm, one open process: another referral only once it has ended.
+            "can_refer": access.can_record_harm(request.user, harm.whanau)
+            and services.open_process_for(harm.pk) is None,
             "history": harm.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
@@ -300,6 +303,8 @@ def refer_view(request: AuthedRequest, pk: int) -> HttpResponse:
     if not access.can_record_harm(request.user, harm.whanau):
         raise PermissionDenied(_("You cannot refer this harm."))
     form = ReferForm(request.POST or None, facilitators=services.facilitators())
+    under_way = services.open_process_for(harm.pk)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             process = services.process_create(
@@ -311,11 +316,26 @@ def refer_view(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except PracticeError as error:
             _apply_errors(form, error)
+            status = error.status
+            under_way = services.open_process_for(harm.pk)
         else:
             messages.success(request, _("Referred for a restorative process."))
             return redirect("restorative:process", pk=process.pk)
+    can_see_under_way = (
+        under_way is not None
+        and access.processes_for_user(request.user).filter(pk=under_way.pk).exists()
+    )
     return render(
-        request, "restorative/refer.html", {"form": form, "harm": harm, "whanau": harm.whanau}
+        request,
+        "restorative/refer.html",
+        {
+            "form": form,
+            "harm": harm,
+            "whanau": harm.whanau,
+            "under_way": under_way,
+            "can_see_under_way": can_see_under_way,
+        },
+        status=status,
     )
 
 
@@ -400,6 +420,14 @@ def transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("restorative:process", pk=process.pk)
     context = _process_context(request, process)
     context["transition_form"] = form
+    # A refused move keeps what was typed (the outcome summary, the reason for stopping).
+    target = request.POST.get("target", "")
+    if target == State.CLOSED:
+        context["typed_outcome_summary"] = request.POST.get("outcome_summary", "")
+    elif target == State.NOT_PROCEEDING:
+        context["typed_reason"] = request.POST.get("reason", "")
+        context["typed_on_safety_grounds"] = bool(request.POST.get("on_safety_grounds"))
+        context["open_stop"] = True
     return render(request, "restorative/process.html", context, status=status)
 
 
@@ -508,7 +536,7 @@ def participant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ParticipantAddForm(request.POST or None, members=_members(process.whanau))
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_add(
+            participant = services.participant_add(
                 actor=request.user,
                 process_id=process.pk,
                 person_id=form.cleaned_data["person"].pk,
@@ -519,6 +547,15 @@ def participant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Participant added."))
+            if process.state == State.READY and participant.role in PRINCIPAL_ROLES:
+                messages.warning(
+                    request,
+                    _(
+                        "The process is back to preparing: %(name)s must consent and be prepared "
+                        "before it is ready again."
+                    )
+                    % {"name": participant.person.full_name},
+                )
             return redirect("restorative:process", pk=process.pk)
     return render(
         request,
@@ -529,6 +566,13 @@ def participant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "whanau": process.whanau,
             "title": _("Add a participant"),
             "submit": _("Add participant"),
+            "intro": _(
+                "A person harmed or responsible added once the process is ready sends it back to "
+                "preparing: they consent and are prepared before the conference, like everyone "
+                "else."
+            )
+            if process.state == State.READY
+            else "",
         },
     )
 

@@ -48,7 +48,6 @@ from hononga.whanau.models import (
     NAME_MAX,
     TEXT_MAX,
     Allocation,
-    ImmunisationStatus,
     Membership,
     Person,
     PersonKind,
@@ -150,9 +149,6 @@ class PersonOut(Schema):
     email: str
     iwi: str
     hapu: str
-    measles_status: ImmunisationStatus
-    measles_status_source: str
-    measles_status_date: date | None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -277,9 +273,6 @@ class PersonIn(_PersonFields):
     email: Email = ""
     iwi: OptionalName = ""
     hapu: OptionalName = ""
-    measles_status: ImmunisationStatus = ImmunisationStatus.UNKNOWN
-    measles_status_source: OptionalName = ""
-    measles_status_date: Day | None = None
 
 
 class PersonPatch(_PersonFields):
@@ -297,9 +290,6 @@ class PersonPatch(_PersonFields):
     email: Email = optional()
     iwi: OptionalName = optional()
     hapu: OptionalName = optional()
-    measles_status: ImmunisationStatus = optional()
-    measles_status_source: OptionalName = optional()
-    measles_status_date: Day | None = optional()
 
 
 class DuplicateQuery(Schema):

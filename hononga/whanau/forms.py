@@ -119,9 +119,6 @@ PERSON_FORM_FIELDS = [
     "email",
     "iwi",
     "hapu",
-    "measles_status",
-    "measles_status_source",
-    "measles_status_date",
 ]
 
 
@@ -131,7 +128,6 @@ class PersonForm(forms.ModelForm):
         fields = PERSON_FORM_FIELDS
         widgets = {
             "date_of_birth": DateInput(),
-            "measles_status_date": DateInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 

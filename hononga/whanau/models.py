@@ -76,13 +76,6 @@ class PersonKind(models.TextChoices):
     PRACTITIONER = "practitioner", _("Practitioner")
 
 
-class ImmunisationStatus(models.TextChoices):
-    IMMUNE = "immune", _("Immune")
-    NOT_IMMUNE = "not_immune", _("Not immune")
-    UNKNOWN = "unknown", _("Unknown")
-    DECLINED = "declined", _("Declined to say")
-
-
 class Person(CaseRecord):
     """Anyone in a whānau's map. A person can belong to several whānau (Membership)."""
 
@@ -121,14 +114,8 @@ class Person(CaseRecord):
         on_delete=models.PROTECT,
         related_name="person",
     )
-    measles_status = models.CharField(
-        _("measles immunisation"),
-        max_length=12,
-        choices=ImmunisationStatus.choices,
-        default=ImmunisationStatus.UNKNOWN,
-    )
-    measles_status_source = models.CharField(_("source"), max_length=NAME_MAX, blank=True)
-    measles_status_date = models.DateField(_("as at"), null=True, blank=True)
+    # Immunisation status is recorded per disease, with consent and evidence:
+    # advisories.Immunisation (person.immunisations).
 
     history = HistoricalRecords(excluded_fields=["search_key", "updated_at"])
 

@@ -39,9 +39,6 @@ PERSON_FIELDS = {
     "email",
     "iwi",
     "hapu",
-    "measles_status",
-    "measles_status_source",
-    "measles_status_date",
 }
 MEMBERSHIP_FIELDS = {"role", "started", "ended"}
 ALLOCATION_FIELDS = {"started", "ended"}

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from hononga.advisories.models import Advisory, Override, Screening
+from hononga.advisories.tests.conftest import well
 from hononga.audit.models import AuditEvent
 from hononga.conftest import bearer
 from hononga.contacts.models import Contact
@@ -55,13 +56,14 @@ def test_screening_then_contact_links_and_cannot_be_reused(
         client,
         practitioner,
         "/api/v1/screenings",
-        {"whanau": whanau.pk, **answers, "exposure": True, "people_present": [person.pk]},
+        {"whanau": whanau.pk, **well(exposure=True), "people_present": [person.pk]},
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["recommended_mode"] == "remote"
     assert body["suggested_contact_mode"] == "phone"
     assert body["rule_table_version"] == 1 and body["rule_row"] == 2
+    assert body["disease"] == "measles" and body["people_present"] == [person.pk]
     sid = body["id"]
     response = post(
         client,
@@ -97,16 +99,23 @@ def test_override_with_reason_is_logged(client, practitioner, whanau, person, ad
 
 
 def test_screening_api_missing_answers_and_access(
-    client, practitioner, outsider, whanau, advisory, answers
+    client, practitioner, outsider, whanau, person, advisory, answers
 ):
     response = post(client, practitioner, "/api/v1/screenings", {"whanau": whanau.pk})
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
-    assert {"fever", "exposure", "planned_mode", "practitioner_immunisation"} <= fields
-    response = post(client, outsider, "/api/v1/screenings", {"whanau": whanau.pk, **answers})
+    assert {
+        "fever",
+        "exposure",
+        "planned_mode",
+        "practitioner_immunisation",
+        "people_present",
+    } <= fields
+    body = {"whanau": whanau.pk, **answers, "people_present": [person.pk]}
+    response = post(client, outsider, "/api/v1/screenings", body)
     assert response.status_code == 404
     assert Screening.objects.count() == 0
-    s = post(client, practitioner, "/api/v1/screenings", {"whanau": whanau.pk, **answers}).json()
+    s = post(client, practitioner, "/api/v1/screenings", body).json()
     assert client.get(f"/api/v1/screenings/{s['id']}", **bearer(outsider)).status_code == 404
     assert client.get(f"/api/v1/screenings/{s['id']}", **bearer(practitioner)).status_code == 200
     listed = client.get("/api/v1/screenings", **bearer(outsider)).json()
@@ -155,7 +164,7 @@ def test_report_counts_adapted_and_against_recommendation(
             client,
             practitioner,
             "/api/v1/screenings",
-            {"whanau": whanau.pk, **answers, "exposure": True},
+            {"whanau": whanau.pk, **well(exposure=True), "people_present": [person.pk]},
         ).json()["id"]
         response = post(
             client,
@@ -170,7 +179,7 @@ def test_report_counts_adapted_and_against_recommendation(
     (row,) = report.build(Advisory.objects.all(), Whanau.objects.all(), None, None)
     assert row.screenings == 2 and row.adapted == 1 and row.against_recommendation == 1
     assert sorted(actual for _rec, actual, _n in row.by_mode) == ["Home visit", "Phone"]
-    assert row.unknown_people == [person]
+    assert row.unknown_people == [person] and row.unknown_count == 1
 
 
 def test_the_report_lists_only_advisories_in_force_in_the_period(whanau, advisory):

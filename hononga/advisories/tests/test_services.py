@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from hononga.advisories import services
 from hononga.advisories.models import Advisory, Screening
+from hononga.advisories.tests.conftest import well
 from hononga.audit.models import Action, AuditEvent
 from hononga.contacts import hooks
 from hononga.core.errors import NotFound, PracticeError
@@ -32,7 +33,6 @@ def test_admin_publishes_an_advisory_with_regions_and_audit(admin_user, whanau):
         actor=admin_user, data=advisory_data(), region_ids=[whanau.region_id]
     )
     assert list(adv.regions.all()) == [whanau.region]
-    assert adv.rule_table.version == 1 and adv.rule_table.rows
     assert AuditEvent.objects.filter(action=Action.CREATE, target_id=str(adv.pk)).exists()
 
 
@@ -54,7 +54,8 @@ def test_non_admin_cannot_publish(practitioner, whanau):
         ({}, ["abc"], "regions", "Unknown region"),
         ({}, [], "regions", "at least one"),
         ({"title": "  "}, None, "title", "title"),
-        ({"condition": "plague"}, None, "condition", "condition"),
+        ({"condition": "plague"}, None, "condition", "disease"),
+        ({"condition": "other"}, None, "disease_name", "name the disease"),
         ({"guidance": ""}, None, "guidance", "guidance"),
     ],
 )
@@ -113,29 +114,50 @@ def test_update_checks_version_and_end(admin_user, advisory):
         services.advisory_end(actor=admin_user, advisory_id=999999, expected_version=1)
 
 
-def test_screening_records_rule_version_and_recommendation(practitioner, whanau, advisory, answers):
+def test_screening_records_rule_version_and_recommendation(
+    practitioner, whanau, advisory, immune_person
+):
     s = services.screening_create(
-        actor=practitioner, whanau_id=whanau.pk, answers={**answers, "exposure": True}
+        actor=practitioner,
+        whanau_id=whanau.pk,
+        answers=well(exposure=True),
+        person_ids=[immune_person.pk],
     )
     assert s.recommended_mode == "remote" and s.rule_row == 1
-    assert s.rule_table == advisory.rule_table and s.advisory == advisory
+    assert s.rule_table.disease == "measles" and s.advisory == advisory
+    assert s.disease == "measles" and s.answers["exposure"] is True
     assert AuditEvent.objects.filter(action=Action.CREATE, whanau_id=whanau.pk).exists()
 
 
-def test_screening_missing_answers_lists_each(practitioner, whanau, advisory, answers):
-    del answers["fever"]
-    answers["people_immunisation"] = ""
+def test_screening_missing_answers_lists_each(practitioner, whanau, advisory, person, answers):
+    del answers["answers"]["fever"]
+    answers["practitioner_immunisation"] = ""
     with pytest.raises(PracticeError) as error:
-        services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
-    assert {"fever", "people_immunisation"} <= set(error.value.errors)
+        services.screening_create(
+            actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+        )
+    assert {"fever", "practitioner_immunisation"} <= set(error.value.errors)
     assert Screening.objects.count() == 0
 
 
-def test_screening_without_active_advisory_or_by_outsider(practitioner, outsider, whanau, answers):
-    with pytest.raises(PracticeError):
+def test_screening_names_the_people_present(practitioner, whanau, advisory, answers):
+    with pytest.raises(PracticeError) as error:
         services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
+    assert "people_present" in error.value.errors
+    assert Screening.objects.count() == 0
+
+
+def test_screening_without_active_advisory_or_by_outsider(
+    practitioner, outsider, whanau, person, answers
+):
+    with pytest.raises(PracticeError):
+        services.screening_create(
+            actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+        )
     with pytest.raises(NotFound):
-        services.screening_create(actor=outsider, whanau_id=whanau.pk, answers=answers)
+        services.screening_create(
+            actor=outsider, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+        )
 
 
 def fields(mode="home_visit"):
@@ -187,8 +209,10 @@ def test_gate_is_open_without_an_active_advisory(practitioner, whanau, advisory)
     )
 
 
-def test_gate_accepts_a_fresh_screening_once(practitioner, whanau, advisory, answers):
-    s = services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
+def test_gate_accepts_a_fresh_screening_once(practitioner, whanau, advisory, person, answers):
+    s = services.screening_create(
+        actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+    )
     hooks.run_before_save(
         actor=practitioner, whanau=whanau, fields=fields(), screening_id=s.pk, urgent_reason=""
     )

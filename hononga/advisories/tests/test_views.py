@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hononga.advisories.models import Advisory, Override, Screening
+from hononga.advisories.models import Advisory, Immunisation, Override, Screening
+from hononga.advisories.tests.conftest import consent_to_record
 from hononga.audit.models import Action, AuditEvent
 from hononga.contacts.models import Contact
 from hononga.factories import earlier_today
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def screen_post(answers, **overrides):
-    data = {k: ("yes" if v is True else "no" if v is False else v) for k, v in answers.items()}
+    """The screening page's POST for service-shaped answers (see conftest.well)."""
+    flat = {k: v for k, v in answers.items() if k != "answers"} | answers["answers"]
+    data = {k: ("yes" if v is True else "no" if v is False else v) for k, v in flat.items()}
     data.update(overrides)
     return data
 
@@ -68,7 +71,9 @@ def test_home_panel_for_practitioner(practitioner_client, whanau, advisory):
 def test_screen_flow_to_contact_with_phone(practitioner_client, whanau, person, advisory, answers):
     url = reverse("advisories:screen", args=[whanau.pk])
     assert practitioner_client.get(url).status_code == 200
-    response = practitioner_client.post(url, screen_post(answers, exposure="yes"))
+    response = practitioner_client.post(
+        url, screen_post(answers, exposure="yes", present=[person.pk])
+    )
     screening = Screening.objects.get()
     assert response.status_code == 302 and response.url.endswith(f"/screenings/{screening.pk}/")
     page = practitioner_client.get(response.url).content.decode()
@@ -86,9 +91,9 @@ def test_screen_flow_to_contact_with_phone(practitioner_client, whanau, person, 
     assert screening.contact is not None and screening.actual_mode == "phone"
 
 
-def test_screen_missing_answers_show_errors(practitioner_client, whanau, advisory, answers):
+def test_screen_missing_answers_show_errors(practitioner_client, whanau, person, advisory, answers):
     url = reverse("advisories:screen", args=[whanau.pk])
-    data = screen_post(answers)
+    data = screen_post(answers, present=[person.pk])
     del data["fever"]
     response = practitioner_client.post(url, data)
     assert response.status_code == 200
@@ -122,11 +127,13 @@ def test_contact_form_refuses_in_person_without_screening_and_override_shown_to_
     assert reason in home
 
 
-def test_outsider_gets_404(outsider_client, whanau, advisory, practitioner, answers):
+def test_outsider_gets_404(outsider_client, whanau, advisory, practitioner, person, answers):
     from hononga.advisories import services
 
     assert outsider_client.get(reverse("advisories:screen", args=[whanau.pk])).status_code == 404
-    s = services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
+    s = services.screening_create(
+        actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+    )
     assert outsider_client.get(reverse("advisories:screening", args=[s.pk])).status_code == 404
 
 
@@ -158,7 +165,7 @@ def test_admin_creates_edits_and_ends(admin_client_, whanau):
     for name in ["list", "rules", "report"]:
         assert admin_client_.get(reverse(f"advisories:{name}")).status_code == 200
     page = admin_client_.get(reverse("advisories:detail", args=[adv.pk])).content.decode()
-    assert "Screening rule table (version 1)" in page and "Postpone" in page
+    assert "Screening for Measles (rules version 1)" in page and "Postpone" in page
     response = admin_client_.post(
         reverse("advisories:edit", args=[adv.pk]), {**data, "title": "Renamed", "version": 1}
     )
@@ -171,7 +178,9 @@ def test_admin_creates_edits_and_ends(admin_client_, whanau):
 def test_report_and_csv_export(supervisor_client, practitioner, whanau, person, advisory, answers):
     from hononga.advisories import services
 
-    services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
+    services.screening_create(
+        actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+    )
     page = supervisor_client.get(reverse("advisories:report")).content.decode()
     assert "Measles outbreak" in page and person.preferred_name in page
     response = supervisor_client.get(reverse("advisories:report"), {"format": "csv"})
@@ -188,33 +197,28 @@ def test_immunisation_status_needs_consent_of_an_adult(
     practitioner_client, whanau, person, advisory, answers
 ):
     url = reverse("advisories:screen", args=[whanau.pk])
-    data = screen_post(answers, **{f"status-{person.pk}": "immune", "present": [person.pk]})
+    data = screen_post(
+        answers,
+        **{f"status-{person.pk}": "immune", f"evidence-{person.pk}": "record"},
+        present=[person.pk],
+    )
     response = practitioner_client.post(url, data)
     assert response.status_code == 200
     assert "has not consented" in response.content.decode()
-    person.refresh_from_db()
-    assert person.measles_status == "unknown"
+    assert not Immunisation.objects.filter(person=person).exists()
     assert Screening.objects.count() == 0
 
 
 def test_an_adults_status_is_recorded_once_they_consent(
     practitioner_client, practitioner, whanau, person, advisory, answers
 ):
-    from hononga.relationships.models import Consent, ConsentPurpose, ConsentStatus
-
-    Consent.objects.create(
-        person=person,
-        purpose=ConsentPurpose.IMMUNISATION,
-        status=ConsentStatus.GIVEN,
-        date=timezone.localdate(),
-        recorded_by=practitioner,
-    )
+    consent_to_record(person, practitioner)
     url = reverse("advisories:screen", args=[whanau.pk])
     data = screen_post(answers, **{f"status-{person.pk}": "not_immune", "present": [person.pk]})
     response = practitioner_client.post(url, data)
     assert response.status_code == 302
-    person.refresh_from_db()
-    assert person.measles_status == "not_immune"
+    record = Immunisation.objects.get(person=person)
+    assert (record.disease, record.status) == ("measles", "not_immune")
     assert Screening.objects.count() == 1
 
 
@@ -227,24 +231,38 @@ def test_a_childs_status_is_recorded_from_the_screening(
     MembershipFactory(person=child, whanau=whanau, role="child")
     url = reverse("advisories:screen", args=[whanau.pk])
     data = screen_post(
-        answers, **{f"status-{child.pk}": "immune", f"source-{child.pk}": "Well Child book"}
+        answers,
+        **{
+            f"status-{child.pk}": "immune",
+            f"evidence-{child.pk}": "record",
+            f"source-{child.pk}": "Well Child book",
+        },
     )
     data["present"] = [child.pk]
     response = practitioner_client.post(url, data)
     assert response.status_code == 302
-    child.refresh_from_db()
-    assert child.measles_status == "immune" and child.measles_status_source == "Well Child book"
-    assert list(Screening.objects.get().people_present.all()) == [child]
+    record = Immunisation.objects.get(person=child, disease="measles")
+    assert (record.status, record.evidence, record.source) == (
+        "immune",
+        "record",
+        "Well Child book",
+    )
+    screening = Screening.objects.get()
+    assert list(screening.people_present.all()) == [child]
+    # Documented, for a child (the caregiver's word needs no consent of their own): it counts.
+    assert screening.people_immunisation == "all_immune" and screening.recommended_mode == "proceed"
 
 
 def test_screenings_api_list_query_bound(
-    client, practitioner, whanau, advisory, answers, django_assert_max_num_queries
+    client, practitioner, whanau, person, advisory, answers, django_assert_max_num_queries
 ):
     from hononga.advisories import services
     from hononga.conftest import bearer
 
     for _ in range(5):
-        services.screening_create(actor=practitioner, whanau_id=whanau.pk, answers=answers)
+        services.screening_create(
+            actor=practitioner, whanau_id=whanau.pk, answers=answers, person_ids=[person.pk]
+        )
     headers = bearer(practitioner)
     with django_assert_max_num_queries(12):
         response = client.get("/api/v1/screenings", **headers)

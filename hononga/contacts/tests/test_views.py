@@ -42,7 +42,8 @@ def test_the_form_has_sensible_defaults(practitioner_client, practitioner, whana
     assert response.status_code == 200
     form = response.context["form"]
     assert form.initial["mode"] == Mode.VIDEO  # the last mode used
-    assert form.initial["participants"] == [child.pk]  # who took part last time
+    # Who took part starts empty: never ticked silently from the last contact (issue 14).
+    assert form.initial["participants"] == []
     assert form.initial["occurred_at"].startswith(timezone.localdate().isoformat())
     html = response.content.decode()
     assert 'hx-get="/contacts/quadrant/"' in html

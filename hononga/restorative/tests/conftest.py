@@ -75,19 +75,24 @@ def facilitator_client(facilitator: User) -> Client:
     return client_for(facilitator)
 
 
-@pytest.fixture
-def harm(practitioner: User, whanau: Whanau, person: Person, child: Person) -> Harm:
+def record_harm(actor: User, whanau: Whanau, harmed: Person, responsible: Person) -> Harm:
+    """A harm (one harm has one process under way at a time: a new referral needs a new harm)."""
     return services.harm_create(
-        actor=practitioner,
+        actor=actor,
         whanau_id=whanau.pk,
         fields={
             "what": "Ariki took Mere's car without asking and damaged it.",
             "occurred_on": timezone.localdate() - timedelta(days=10),
             "severity": "moderate",
         },
-        harmed_ids=[person.pk],
-        responsible_ids=[child.pk],
+        harmed_ids=[harmed.pk],
+        responsible_ids=[responsible.pk],
     )
+
+
+@pytest.fixture
+def harm(practitioner: User, whanau: Whanau, person: Person, child: Person) -> Harm:
+    return record_harm(practitioner, whanau, person, child)
 
 
 def refer(actor: User, harm: Harm, facilitator: User, kind: str = ProcessKind.FORMAL_CONFERENCE):

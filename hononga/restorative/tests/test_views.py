@@ -21,7 +21,7 @@ from hononga.restorative.models import (
     Response,
     State,
 )
-from hononga.restorative.tests.conftest import refer, walk_to
+from hononga.restorative.tests.conftest import record_harm, refer, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +164,14 @@ def test_the_process_list_is_paginated_with_bounded_queries(
     facilitator_client: Client,
     practitioner: Any,
     harm: Any,
+    person: Any,
+    child: Any,
     facilitator: Any,
     credential: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     for _ in range(30):
-        refer(practitioner, harm, facilitator)
+        refer(practitioner, record_harm(practitioner, harm.whanau, person, child), facilitator)
     with django_assert_max_num_queries(16):
         response = facilitator_client.get(url("list"))
     assert response.status_code == 200
@@ -423,11 +425,19 @@ def _facilitating_section(page: str) -> str:
 
 
 def test_a_facilitator_sees_their_unfinished_processes_earliest_stage_first(
-    facilitator_client: Client, practitioner: Any, facilitator: Any, harm: Any, process: Any
+    facilitator_client: Client,
+    practitioner: Any,
+    facilitator: Any,
+    harm: Any,
+    process: Any,
+    person: Any,
+    child: Any,
 ) -> None:
     walk_to(process, State.MONITORING)
-    referred = refer(practitioner, harm, facilitator)
-    closed = refer(practitioner, harm, facilitator)
+    referred = refer(
+        practitioner, record_harm(practitioner, harm.whanau, person, child), facilitator
+    )
+    closed = refer(practitioner, record_harm(practitioner, harm.whanau, person, child), facilitator)
     closed.state = State.CLOSED
     closed.save()
     section = _facilitating_section(facilitator_client.get("/").content.decode())
@@ -443,13 +453,15 @@ def test_the_facilitators_home_page_queries_do_not_grow_with_their_processes(
     facilitator: Any,
     harm: Any,
     process: Any,
+    person: Any,
+    child: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     facilitator_client.get("/")
     with django_assert_max_num_queries(40) as few:
         facilitator_client.get("/")
     for _ in range(12):
-        refer(practitioner, harm, facilitator)
+        refer(practitioner, record_harm(practitioner, harm.whanau, person, child), facilitator)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = facilitator_client.get("/").content.decode()
     assert _facilitating_section(page).count("<tr>") == 11  # the header and the first ten

@@ -58,9 +58,6 @@ def person_post(person: Person | None = None, **changes: Any) -> dict[str, Any]:
         "email": "",
         "iwi": "",
         "hapu": "",
-        "measles_status": "unknown",
-        "measles_status_source": "",
-        "measles_status_date": "",
     }
     if person is not None:
         data.update(

@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ## make run: SQLite under var/, demo data (once), server on http://127.0.0.1:8000 and a task
-## worker beside it (Ctrl-C stops both)
+## worker beside it (Ctrl-C stops both); another port: PORT=8001 make run
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/hononga migrate --no-input
-	$(BIN)/hononga demo
-	$(BIN)/hononga devserver 127.0.0.1:8000
+	$(BIN)/hononga demo --port $(PORT)
+	$(BIN)/hononga devserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite on SQLite, plus lint and type checks
 test: $(STAMP)

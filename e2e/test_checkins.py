@@ -65,7 +65,10 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
     expect(mobile.get_by_text("I feel safe when I work with Aroha.")).to_be_visible()
     assert "Kōwhai" not in mobile.content()
     axe_check(mobile, "checkin-link-360")
-    # One question per screen on a small screen, with progress shown.
+    # One question per screen on a small screen, with progress shown; no "Back" on the first,
+    # and "Send my answers" only on the last.
+    expect(mobile.get_by_role("button", name="Back")).to_have_count(0)
+    expect(mobile.get_by_role("button", name="Send my answers")).to_have_count(0)
     for key, value in LOW.items():
         question = mobile.locator(f"#q-{key}")
         expect(question).to_be_visible()
@@ -75,6 +78,11 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
             question.locator(f"label[class*='scale__option']:has(#{key}-{value})").click()
         mobile.get_by_role("button", name="Next").click()
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
+    # The last step shows only "Send my answers" (and Back), never "Next" beside it.
+    expect(mobile.get_by_role("button", name="Next")).to_have_count(0)
+    expect(mobile.locator(".stepper-actions button:visible")).to_have_text(
+        ["Back", "Send my answers"]
+    )
     mobile.get_by_label("What would make our work together better?").fill(
         "Please ring before you come."
     )
@@ -153,6 +161,15 @@ def test_staff_pages_are_accessible(browser: Browser, page: Page, live_server, s
     admin_page.goto(f"{base}/check-ins/settings/")
     expect(admin_page.get_by_role("heading", level=1)).to_contain_text("thresholds")
     axe_check(admin_page, "checkin-settings")
+    admin_page.get_by_role("link", name="Re-flag earlier check-ins with these thresholds").click()
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Re-flag earlier check-ins")
+    axe_check(admin_page, "checkin-reflag")
+    admin_page.get_by_role("button", name="Re-flag every earlier check-in").click()
+    expect(admin_page.locator(".error-summary")).to_contain_text("Tick the box")
+    axe_check(admin_page, "checkin-reflag-error")
+    admin_page.get_by_label("I understand that flags on earlier check-ins may change").check()
+    admin_page.get_by_role("button", name="Re-flag every earlier check-in").click()
+    expect(admin_page.get_by_text("Every earlier check-in is now flagged")).to_be_visible()
     other.close()
 
 
@@ -209,3 +226,8 @@ def test_a_supervisor_sees_the_relationships_needing_attention_in_supervision(
     expect(attention.locator(".flag--low")).to_have_text("Low")
     expect(attention.get_by_role("link", name="Send Hine a link")).to_have_count(0)
     axe_check(page, "supervision-attention")
+    # The team's list, grouped by practitioner.
+    page.goto(f"{live_server.url}/check-ins/attention/")
+    expect(page.get_by_role("heading", level=2, name="Aroha")).to_be_visible()
+    expect(page.locator(".attention__group")).to_contain_text("Hine Kōwhai")
+    axe_check(page, "team-attention")

@@ -55,9 +55,11 @@ def checkin_out(checkin: CheckIn, flags: tuple[str, ...]) -> dict[str, Any]:
         **{key: getattr(checkin, key) for key in ITEM_FIELDS},
         "comment": checkin.comment,
         "score": float(checkin.score) if checkin.score is not None else None,
+        "mean": checkin.mean,
         "previous_score": float(checkin.previous_score)
         if checkin.previous_score is not None
         else None,
+        "previous_mean": checkin.previous_mean,
         "flags": list(flags),
         "answered_at": checkin.answered_at,
         "recorded_by": checkin.recorded_by.get_username() if checkin.recorded_by else None,
@@ -153,7 +155,6 @@ def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
         {"relationship", "whanau", "rater", "since", "until", "perspective", "channel", "flag"},
     )
     flag = _flag(filters.flag)
-    t = services.thresholds()
     since = _day(filters.since, "since")
     until = _day(filters.until, "until")
     if since is not None and until is not None and until < since:
@@ -179,9 +180,8 @@ def checkin_list(request: HttpRequest, filters: Query[CheckInFilters]) -> Any:
         perspective=filters.perspective,
         channel=filters.channel,
         flag=flag,
-        t=t,
     )
-    return _Page(checkins, lambda c: checkin_out(c, selectors.flags_of(c, t)))
+    return _Page(checkins, lambda c: checkin_out(c, selectors.flags_of(c)))
 
 
 class _Page:
@@ -223,9 +223,9 @@ def checkin_create(request: HttpRequest, payload: CheckInIn) -> Any:
         request=request,
     )
     checkin = CheckIn.objects.select_related(
-        "relationship", "rater", "recorded_by", "counterpart"
+        "relationship", "rater", "recorded_by", "counterpart", "flagged_with__in_effect"
     ).get(pk=checkin.pk)
-    return Status(201, checkin_out(checkin, selectors.flags_of(checkin, services.thresholds())))
+    return Status(201, checkin_out(checkin, selectors.flags_of(checkin)))
 
 
 @router.get(
@@ -245,7 +245,7 @@ def checkin_detail(request: HttpRequest, checkin_id: Id) -> Any:
         summary=f"Viewed check-in {checkin.pk} (API)",
         request=request,
     )
-    return checkin_out(checkin, selectors.flags_of(checkin, services.thresholds()))
+    return checkin_out(checkin, selectors.flags_of(checkin))
 
 
 @router.get(

@@ -103,7 +103,7 @@ def load(stdout: Any) -> None:
                     )
                 made += _year_of_checkins(rng, relationship, member, worker, worker_user, pattern)
                 services.refresh_derived(relationship.pk)
-    services.estimates_refresh(force=True)
+    services.estimates_refresh()
     stdout.write(f"Check-ins: {made} demo check-ins over the last year.")
 
 

@@ -126,6 +126,7 @@ class SettingsForm(forms.ModelForm):
             "gap_mean",
             "overdue_days",
             "rci_z",
+            "reliable_change_floor",
             "default_sd",
             "default_alpha",
             "min_sample",

@@ -49,12 +49,73 @@ def _item_field(label: Any) -> models.PositiveSmallIntegerField:
     )
 
 
+class FlagThresholds(models.Model):
+    """The thresholds that check-in flags are computed with, kept as they were in force.
+
+    A new row is made whenever the thresholds in force change (an administrator's edit, a
+    re-estimate of the agency's SD and alpha that changes them); every check-in keeps the row
+    that was in force when it was recorded (`CheckIn.flagged_with`), so a later change alters
+    later flags only. Rows are never changed, except `in_effect`: when an administrator
+    re-flags history on purpose, every earlier row is pointed at the thresholds in force then,
+    and the check-ins flagged with it are read with those (the original values stay here).
+    """
+
+    class Reason(models.TextChoices):
+        FIRST = "first", _("The first thresholds")
+        SETTINGS = "settings", _("An administrator changed the thresholds")
+        ESTIMATES = "estimates", _("The agency's SD and alpha were re-estimated")
+
+    low_score = models.DecimalField(max_digits=3, decimal_places=1)
+    low_item = models.PositiveSmallIntegerField()
+    dropped = models.DecimalField(max_digits=3, decimal_places=1)
+    gap_item = models.DecimalField(max_digits=3, decimal_places=1)
+    gap_mean = models.DecimalField(max_digits=3, decimal_places=1)
+    rci_z = models.DecimalField(max_digits=4, decimal_places=2)
+    sd = models.FloatField()
+    alpha = models.FloatField()
+    uses_agency_estimates = models.BooleanField(default=False)
+    sample_n = models.PositiveIntegerField(default=0)
+    reliable_change_floor = models.DecimalField(max_digits=3, decimal_places=1)
+    # max(z · √2 · SD · √(1 − alpha), floor), as computed in Python: the SQL flag filter reads
+    # it, so both compare against the very same float.
+    reliable_change = models.FloatField()
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    in_effect = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The thresholds check-ins flagged with these are read with: these themselves, "
+        "or the ones history was re-flagged with.",
+    )
+    reflagged_at = models.DateTimeField(null=True, blank=True)
+    reflagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("flag thresholds")
+        verbose_name_plural = _("flag thresholds")
+
+    def __str__(self) -> str:
+        return f"Flag thresholds {self.pk} ({self.created_at:%Y-%m-%d})"
+
+
 class CheckIn(CaseRecord):
     """One rating of one relationship by one rater on the Hononga Relationship Check-in.
 
-    `previous_score`, `is_latest` and `counterpart` are derived from the other check-ins of the
-    same relationship and kept up to date by the services (see services._refresh_derived), so
-    the home page and the map read flags from the latest rows alone instead of walking history.
+    `mean` is the unrounded mean of the answers (every flag compares it; `score` is the same to
+    one decimal, for display). `previous_score`, `previous_mean`, `is_latest`, `is_baseline` and
+    `counterpart` are derived from the other check-ins of the same relationship and kept up to
+    date by the services (see services.refresh_derived), so the home page and the map read flags
+    from the latest rows alone instead of walking history. `flagged_with` keeps the thresholds
+    in force when the check-in was recorded.
     """
 
     relationship = models.ForeignKey(
@@ -90,6 +151,7 @@ class CheckIn(CaseRecord):
     score = models.DecimalField(
         _("score"), max_digits=3, decimal_places=1, null=True, blank=True, editable=False
     )
+    mean = models.FloatField(_("mean (unrounded)"), null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,7 +173,20 @@ class CheckIn(CaseRecord):
     previous_score = models.DecimalField(
         max_digits=3, decimal_places=1, null=True, blank=True, editable=False
     )
+    previous_mean = models.FloatField(null=True, blank=True, editable=False)
     is_latest = models.BooleanField(default=False, editable=False)
+    # The rater's first complete (8 of 8) self-rating of this relationship: the one check-in per
+    # rater and relationship that the agency's SD and alpha are estimated from.
+    is_baseline = models.BooleanField(default=False, editable=False)
+    flagged_with = models.ForeignKey(
+        FlagThresholds,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,  # never looked up by thresholds: re-flagging moves FlagThresholds rows
+    )
     counterpart = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -123,7 +198,15 @@ class CheckIn(CaseRecord):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "previous_score", "is_latest", "counterpart"]
+        excluded_fields=[
+            "updated_at",
+            "previous_score",
+            "previous_mean",
+            "is_latest",
+            "is_baseline",
+            "counterpart",
+            "flagged_with",
+        ]
     )
 
     class Meta:
@@ -143,6 +226,13 @@ class CheckIn(CaseRecord):
             # API filters: one rater's check-ins; everything since a date.
             models.Index(fields=["rater", "answered_at"], name="checkin_rater_idx"),
             models.Index(fields=["answered_at"], name="checkin_answered_idx"),
+            # The daily re-estimate of SD and alpha reads the baseline rows only (one per rater
+            # and relationship: a few percent of all check-ins).
+            models.Index(
+                fields=["relationship"],
+                condition=Q(is_baseline=True),
+                name="checkin_baseline_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -227,8 +317,9 @@ class CheckInLink(models.Model):
 class CheckInSettings(models.Model):
     """The agency's thresholds (one row, pk=1), editable by administrators, every change audited.
 
-    The agency's own SD and alpha are re-estimated from complete check-ins and kept here with
-    their sample size; they replace the defaults once there are `min_sample` complete check-ins.
+    The agency's own SD and alpha are re-estimated daily (`hononga checkins estimate`) from
+    baseline check-ins — one per rater and relationship, their first complete self-rating — and
+    kept here with their sample size; they replace the defaults once there are `min_sample`.
     """
 
     low_score = models.DecimalField(
@@ -286,23 +377,44 @@ class CheckInSettings(models.Model):
         default=Decimal("0.90"),
         validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.99"))],
     )
+    reliable_change_floor = models.DecimalField(
+        _("reliable change: never less than (points)"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.0"),
+        validators=[MinValueValidator(Decimal("0.0")), MaxValueValidator(Decimal("5.0"))],
+        help_text=_(
+            "Answers are whole points from 0 to 10, so a change of less than one point in the "
+            "mean is within what one answer more or less explains. Near the top of the scale "
+            "the agency's SD is small and the statistical threshold falls with it; the floor "
+            "keeps small rises and falls from being called reliable."
+        ),
+    )
     min_sample = models.PositiveIntegerField(
-        _("complete check-ins needed before using the agency's own SD and alpha"),
+        _("baseline check-ins needed before using the agency's own SD and alpha"),
         default=100,
         validators=[MinValueValidator(30)],
+        help_text=_(
+            "A baseline check-in is a person's first complete check-in (all eight answered, "
+            "their own view) about one relationship."
+        ),
     )
     link_expiry_days = models.PositiveSmallIntegerField(
         _("one-time links expire after (days)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
-    # The agency's own estimates (see services.estimates_refresh).
+    # The agency's own estimates (see services.estimates_refresh), from baseline check-ins only.
     estimated_n = models.PositiveIntegerField(default=0, editable=False)
     estimated_sd = models.FloatField(null=True, blank=True, editable=False)
     estimated_alpha = models.FloatField(null=True, blank=True, editable=False)
     estimated_alpha_low = models.FloatField(null=True, blank=True, editable=False)
     estimated_alpha_high = models.FloatField(null=True, blank=True, editable=False)
     estimated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The thresholds in force now: what a check-in recorded now is flagged with.
+    flag_thresholds = models.ForeignKey(
+        FlagThresholds, on_delete=models.PROTECT, null=True, blank=True, editable=False
+    )
 
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -25,7 +25,7 @@ def home_panel(request: HttpRequest, user: Any) -> str:
 
     items, total = selectors.relationships_needing_attention(user=user, limit=HOME_LIMIT)
     for item in items:
-        item.url = relationship_url(item.relationship)  # type: ignore[attr-defined]
+        item.url = relationship_url(item.relationship)
     has_relationships = bool(items) or selectors.practitioner_relationships(user).exists()
     return render_to_string(
         "checkins/_home_panel.html",
@@ -41,16 +41,16 @@ def supervision_panel(request: HttpRequest, practitioner: Any) -> str:
         return ""
     from hononga.checkins.views import relationship_url
 
-    visible = set(whanau_access.whanau_for_user(request.user).values_list("pk", flat=True))
-    everything, _total = selectors.relationships_needing_attention(user=practitioner)
-    mine = [item for item in everything if item.relationship.whanau_id in visible]
-    for item in mine[:HOME_LIMIT]:
-        item.url = relationship_url(item.relationship)  # type: ignore[attr-defined]
+    items, total = selectors.relationships_needing_attention(
+        user=request.user, practitioner=practitioner, limit=HOME_LIMIT
+    )
+    for item in items:
+        item.url = relationship_url(item.relationship)
     return render_to_string(
         "checkins/_home_panel.html",
         {
-            "items": mine[:HOME_LIMIT],
-            "total": len(mine),
+            "items": items,
+            "total": total,
             "has_relationships": True,
             "supervision": True,
             "practitioner": practitioner,

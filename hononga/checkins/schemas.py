@@ -69,8 +69,14 @@ class CheckInOut(Schema):
     heard: int | None
     comment: str
     score: float | None = Field(description="Mean of the answered items, one decimal.")
+    mean: float | None = Field(
+        description="Mean of the answered items, unrounded: what the flags are computed from."
+    )
     previous_score: float | None = Field(
         description="The score of the same rater's previous check-in on this relationship."
+    )
+    previous_mean: float | None = Field(
+        description="The unrounded mean of the same rater's previous check-in."
     )
     flags: list[str] = Field(
         description="low, reliable_drop, reliable_rise, dropped, perception_gap; most urgent first."

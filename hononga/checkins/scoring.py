@@ -1,14 +1,21 @@
 """Score and flags of the Hononga Relationship Check-in, exactly as in DESIGN.md.
 
-- score: mean of the answered items, one decimal (half up); None when fewer than 6 of 8.
-- low: score < 8.0, or any single item ≤ 5.
-- reliable drop / rise: |RCI| > 1.96 against the previous check-in by the same rater
-  (Jacobson & Truax), SD and alpha the agency's own once it has enough data, else 1.5 / 0.90.
-- dropped: the score fell by 1.0 or more since the previous check-in by the same rater.
+- mean: the mean of the answered items, unrounded; None when fewer than 6 of 8 are answered.
+  Every rule below compares unrounded means. The score people see is the mean to one decimal
+  (half up), for display only: 9.0 → 7.667 is a fall of 1.333, not of 9.0 − 7.7 = 1.3.
+- low: mean < 8.0, or any single item ≤ 5.
+- reliable drop / rise: the change from the previous check-in by the same rater is larger than
+  the reliable change threshold, z · √2 · SD · √(1 − alpha) (Jacobson & Truax, |RCI| > 1.96),
+  SD and alpha the agency's own once it has enough data (else 1.5 / 0.90), and never smaller
+  than a floor (default one scale point).
+- dropped: the mean fell by 1.0 or more since the previous check-in by the same rater.
 - perception gap: mirror minus self ≥ 2.0 on any item, or ≥ 1.5 on the mean.
 - overdue: no check-in from the person in 42 days (42 days or more since the last one).
 
 No database access here: callers pass the values, so the rules are tested at their boundaries.
+The database's version of the same rules (selectors.flag_condition) compares the same floats in
+the same arithmetic, with the same tolerance EPSILON, so a list filtered by flag in SQL always
+agrees with the flags shown.
 """
 
 from collections.abc import Mapping
@@ -44,6 +51,11 @@ FLAG_LABELS = {
 ATTENTION_FLAGS = frozenset(URGENCY)
 
 ONE_DECIMAL = Decimal("0.1")
+# Means are ratios of whole numbers (k/6, k/7, k/8), stored as floats. Two such means, or a mean
+# and a one-decimal threshold, are either equal or at least 1/560 apart, so a tolerance far
+# below that decides "at the threshold" the same way in Python, SQLite and PostgreSQL without
+# floating-point noise (4.1 − 3.1 = 0.9999999999999996) deciding it.
+EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -57,18 +69,39 @@ class Thresholds:
     rci_z: float = 1.96
     sd: float = 1.5
     alpha: float = 0.90
+    # Near the top of the scale the agency's SD shrinks (most people answer 9s and 10s), and the
+    # threshold with it: at 0.83 a rise from 8.4 to 9.4 would count as reliable. Answers are
+    # whole points on a 0–10 scale, so a change of less than one point on the mean is within
+    # what one answer more or less explains; no threshold goes below this floor.
+    reliable_change_floor: Decimal = Decimal("1.0")
+    uses_agency_estimates: bool = False
+    sample_n: int = 0  # the agency's estimates: how many baseline check-ins they came from
+    # Read back from a FlagThresholds row: the very float the SQL flag filter compares with.
+    stored_reliable_change: float | None = None
 
     @property
     def sem(self) -> float:
         return statistics.sem(self.sd, self.alpha)
 
     @property
-    def reliable_change(self) -> float:
-        """The smallest change in score that counts as reliable."""
+    def statistical_change(self) -> float:
+        """z · √2 · SEM: the reliable change threshold before the floor."""
         return statistics.reliable_change_threshold(self.sem, self.rci_z)
+
+    @property
+    def reliable_change(self) -> float:
+        """The change in mean that a reliable change must exceed (never below the floor)."""
+        if self.stored_reliable_change is not None:
+            return self.stored_reliable_change
+        return max(self.statistical_change, float(self.reliable_change_floor))
+
+    @property
+    def floor_applies(self) -> bool:
+        return float(self.reliable_change_floor) > self.statistical_change
 
     @classmethod
     def from_settings(cls, settings: Any) -> "Thresholds":
+        """The thresholds that the settings put in force now."""
         if settings.uses_agency_estimates:
             sd, alpha = float(settings.estimated_sd), float(settings.estimated_alpha)
         else:
@@ -83,7 +116,47 @@ class Thresholds:
             rci_z=float(settings.rci_z),
             sd=sd,
             alpha=alpha,
+            reliable_change_floor=Decimal(settings.reliable_change_floor),
+            uses_agency_estimates=bool(settings.uses_agency_estimates),
+            sample_n=int(settings.estimated_n) if settings.uses_agency_estimates else 0,
         )
+
+    @classmethod
+    def from_stored(cls, stored: Any, overdue_days: int = 42) -> "Thresholds":
+        """The thresholds kept with check-ins (a FlagThresholds row); `overdue_days` belongs to
+        relationships, not to check-ins, so it comes from the caller."""
+        return cls(
+            low_score=Decimal(stored.low_score),
+            low_item=int(stored.low_item),
+            dropped=Decimal(stored.dropped),
+            gap_item=Decimal(stored.gap_item),
+            gap_mean=Decimal(stored.gap_mean),
+            overdue_days=overdue_days,
+            rci_z=float(stored.rci_z),
+            sd=float(stored.sd),
+            alpha=float(stored.alpha),
+            reliable_change_floor=Decimal(stored.reliable_change_floor),
+            uses_agency_estimates=bool(stored.uses_agency_estimates),
+            sample_n=int(stored.sample_n),
+            stored_reliable_change=float(stored.reliable_change),
+        )
+
+    def stored_values(self) -> dict[str, Any]:
+        """The fields of a FlagThresholds row that keeps these thresholds."""
+        return {
+            "low_score": self.low_score,
+            "low_item": self.low_item,
+            "dropped": self.dropped,
+            "gap_item": self.gap_item,
+            "gap_mean": self.gap_mean,
+            "rci_z": Decimal(str(self.rci_z)),
+            "sd": self.sd,
+            "alpha": self.alpha,
+            "reliable_change_floor": self.reliable_change_floor,
+            "uses_agency_estimates": self.uses_agency_estimates,
+            "sample_n": self.sample_n,
+            "reliable_change": self.reliable_change,
+        }
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -94,40 +167,70 @@ def answered(items: Items) -> dict[str, int]:
     return {key: int(v) for key in ITEM_KEYS if (v := items.get(key)) is not None}
 
 
+def mean(items: Items) -> float | None:
+    """The unrounded mean of the answered items (what every rule compares), or None below 6."""
+    values = list(answered(items).values())
+    if len(values) < MIN_ANSWERED:
+        return None
+    return sum(values) / len(values)  # a correctly rounded double, as SQL's CAST(s AS REAL)/n
+
+
 def score(items: Items) -> Decimal | None:
-    """Mean of the answered items to one decimal (half up), or None below 6 answered."""
+    """Mean of the answered items to one decimal (half up), for display; None below 6."""
     values = list(answered(items).values())
     if len(values) < MIN_ANSWERED:
         return None
     return (Decimal(sum(values)) / Decimal(len(values))).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
-def is_low(score_value: Decimal | None, items: Items, t: Thresholds = DEFAULT_THRESHOLDS) -> bool:
-    if score_value is None:
+def rounded(value: float | Decimal | None) -> Decimal | None:
+    """A mean or a change as people see it: one decimal, half up."""
+    if value is None:
+        return None
+    return Decimal(repr(float(value))).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def _float(value: float | Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def is_low(
+    mean_value: float | Decimal | None, items: Items, t: Thresholds = DEFAULT_THRESHOLDS
+) -> bool:
+    value = _float(mean_value)
+    if value is None:
         return False
-    return score_value < t.low_score or any(v <= t.low_item for v in answered(items).values())
+    return value < float(t.low_score) - EPSILON or any(
+        v <= t.low_item for v in answered(items).values()
+    )
 
 
 def change_flags(
-    score_value: Decimal | None,
-    previous: Decimal | None,
+    mean_value: float | Decimal | None,
+    previous: float | Decimal | None,
     t: Thresholds = DEFAULT_THRESHOLDS,
 ) -> set[str]:
-    """Reliable drop/rise and dropped, against the previous check-in by the same rater."""
-    if score_value is None or previous is None:
+    """Reliable drop/rise and dropped, against the previous check-in by the same rater, on
+    unrounded means. The comparisons are written exactly as selectors.flag_condition writes
+    them in SQL (same operands, same order), so both give the same answer."""
+    current, before = _float(mean_value), _float(previous)
+    if current is None or before is None:
         return set()
     flags: set[str] = set()
-    if previous - score_value >= t.dropped:
+    if before >= current + float(t.dropped) - EPSILON:
         flags.add(DROPPED)
-    if t.sem > 0:
-        rci = statistics.reliable_change_index(float(previous), float(score_value), t.sem)
-        if statistics.is_reliable_change(rci, t.rci_z):
-            flags.add(RELIABLE_DROP if rci < 0 else RELIABLE_RISE)
+    threshold = t.reliable_change
+    if before > current + threshold + EPSILON:
+        flags.add(RELIABLE_DROP)
+    elif current > before + threshold + EPSILON:
+        flags.add(RELIABLE_RISE)
     return flags
 
 
-def rci(score_value: Decimal, previous: Decimal, t: Thresholds = DEFAULT_THRESHOLDS) -> float:
-    return statistics.reliable_change_index(float(previous), float(score_value), t.sem)
+def rci(
+    mean_value: float | Decimal, previous: float | Decimal, t: Thresholds = DEFAULT_THRESHOLDS
+) -> float:
+    return statistics.reliable_change_index(float(previous), float(mean_value), t.sem)
 
 
 def perception_gap(
@@ -135,14 +238,15 @@ def perception_gap(
     mirror_items: Items,
     t: Thresholds = DEFAULT_THRESHOLDS,
 ) -> bool:
-    """Mirror minus self ≥ gap_item on any item both answered, or ≥ gap_mean on the scores."""
+    """Mirror minus self ≥ gap_item on any item both answered, or ≥ gap_mean on the means."""
     own, mirror = answered(self_items), answered(mirror_items)
-    if any(mirror[key] - own[key] >= t.gap_item for key in own.keys() & mirror.keys()):
+    gap_item = float(t.gap_item)
+    if any(mirror[key] >= own[key] + gap_item - EPSILON for key in own.keys() & mirror.keys()):
         return True
-    own_score, mirror_score = score(self_items), score(mirror_items)
-    if own_score is None or mirror_score is None:
+    own_mean, mirror_mean = mean(self_items), mean(mirror_items)
+    if own_mean is None or mirror_mean is None:
         return False
-    return mirror_score - own_score >= t.gap_mean
+    return mirror_mean >= own_mean + float(t.gap_mean) - EPSILON
 
 
 def is_overdue(
@@ -161,18 +265,19 @@ def low_items(items: Items, t: Thresholds = DEFAULT_THRESHOLDS) -> list[tuple[st
 
 def checkin_flags(
     *,
-    score_value: Decimal | None,
+    mean_value: float | Decimal | None,
     items: Items,
-    previous: Decimal | None,
+    previous: float | Decimal | None,
     perspective: str,
     counterpart_items: Items | None,
     t: Thresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[str, ...]:
-    """The flags of one check-in, most urgent first."""
+    """The flags of one check-in, most urgent first (`previous`: the unrounded mean of the same
+    rater's previous check-in)."""
     flags: set[str] = set()
-    if is_low(score_value, items, t):
+    if is_low(mean_value, items, t):
         flags.add(LOW)
-    flags |= change_flags(score_value, previous, t)
+    flags |= change_flags(mean_value, previous, t)
     if counterpart_items is not None and perspective in {"self", "mirror"}:
         own, mirror = (
             (items, counterpart_items) if perspective == "self" else (counterpart_items, items)

@@ -1,25 +1,36 @@
 """Reads for check-ins: lists, a relationship's trends, and the relationships needing attention.
 
 Every read starts from what the user may see (hononga.relationships.access). Flags are computed
-from stored values (score, previous score, the paired mirror) with the current thresholds, so a
-change of threshold shows at once everywhere.
+from stored values (unrounded mean, the previous mean, the paired mirror) with the thresholds
+kept with each check-in (`flagged_with`, read through `in_effect`): those in force when it was
+recorded, unless an administrator has re-flagged history since.
 """
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from hononga.checkins import instrument, scoring, statistics
+from hononga.checkins import instrument, scoring
 from hononga.checkins.models import CheckIn, CheckInLink, Perspective
-from hononga.checkins.services import other_side, practitioner_side, settings_get, thresholds
+from hononga.checkins.services import (
+    other_side,
+    practitioner_side,
+    settings_get,
+    thresholds,
+    thresholds_of,
+)
 from hononga.relationships import access as relationship_access
 from hononga.relationships.models import Relationship
+from hononga.whanau import access as whanau_access
 from hononga.whanau.models import Allocation, Person, WhanauStatus
 
 COMMENTS_SHOWN = 200  # on the relationship page; the full list is on the check-ins page
@@ -36,14 +47,15 @@ def checkin_list(
     perspective: str | None = None,
     channel: str | None = None,
     flag: str | None = None,
-    t: scoring.Thresholds | None = None,
 ) -> QuerySet[CheckIn]:
     """Check-ins the user may see, newest first; `flag` keeps those that carry it (see
-    `flag_condition`, with thresholds `t`, default the current ones)."""
+    `flag_condition`)."""
     checkins = CheckIn.objects.filter(
         relationship__in=relationship_access.relationships_for_user(user).values("pk"),
         archived_at__isnull=True,
-    ).select_related("rater", "recorded_by", "counterpart", "relationship")
+    ).select_related(
+        "rater", "recorded_by", "counterpart", "relationship", "flagged_with__in_effect"
+    )
     if relationship_id is not None:
         checkins = checkins.filter(relationship_id=relationship_id)
     if whanau_id is not None:
@@ -65,7 +77,7 @@ def checkin_list(
     if channel is not None:
         checkins = checkins.filter(channel=channel)
     if flag is not None:
-        checkins = checkins.filter(flag_condition(flag, t or thresholds()))
+        checkins = checkins.filter(flag_condition(flag))
     return checkins.order_by("-answered_at", "-id")
 
 
@@ -79,83 +91,64 @@ CHECKIN_FLAGS = scoring.ordered(
         scoring.PERCEPTION_GAP,
     }
 )
-TENTH = Decimal("0.1")
-MAX_TENTHS = 100  # scores run from 0.0 to 10.0
+# The thresholds a check-in is read with, as the database sees them (see thresholds_of).
+IN_EFFECT = "flagged_with__in_effect__"
 
 
-def _tenths_above(minimum: Decimal) -> Decimal:
-    """Scores are stored to one decimal, so a score, or a difference of two, is at least
-    `minimum` exactly when it is above this: half a tenth below the first tenth that reaches
-    `minimum`. The half tenth absorbs the floating-point noise of SQLite's arithmetic
-    (4.1 − 3.1 is 0.99999… there)."""
-    return (Decimal(math.ceil(minimum / TENTH)) - Decimal("0.5")) * TENTH
+def _threshold(name: str) -> Cast:
+    return Cast(F(IN_EFFECT + name), FloatField())
 
 
-def _reliable_change_above(t: scoring.Thresholds) -> Decimal | None:
-    """The same margin for a reliable change: found with the very test `flags_of` uses, on each
-    possible change in tenths; None when no change can be reliable."""
-    if t.sem <= 0:
-        return None
-    for tenths in range(1, MAX_TENTHS + 1):
-        rci = statistics.reliable_change_index(0.0, tenths / 10, t.sem)
-        if statistics.is_reliable_change(rci, t.rci_z):
-            return (Decimal(tenths) - Decimal("0.5")) * TENTH
-    return None
-
-
-def flag_condition(flag: str, t: scoring.Thresholds) -> Q:
-    """The database's version of "`flags_of(checkin, t)` includes `flag`", so a list can be
-    filtered, counted and paged without loading the check-ins. The rules are scoring's, on the
-    stored score, previous score and mirror pairing (a missing value never matches, as there)."""
-    nothing = Q(pk__in=[])
+def flag_condition(flag: str) -> Q:
+    """The database's version of "`flags_of(checkin)` includes `flag`", so a list can be
+    filtered, counted and paged without loading the check-ins. The rules are scoring's: the same
+    stored floats (unrounded means, each check-in's own thresholds) compared in the same order
+    with the same tolerance, so both agree to the last bit; a missing value never matches."""
+    eps = Value(scoring.EPSILON, output_field=FloatField())
     if flag == scoring.LOW:
         low_item = Q()
         for key in instrument.ITEM_KEYS:
-            low_item |= Q(**{f"{key}__lte": t.low_item})
-        return Q(score__isnull=False) & (Q(score__lt=_tenths_above(t.low_score)) | low_item)
+            low_item |= Q(**{f"{key}__lte": F(IN_EFFECT + "low_item")})
+        return Q(mean__isnull=False) & (Q(mean__lt=_threshold("low_score") - eps) | low_item)
     if flag == scoring.DROPPED:
-        return Q(previous_score__gt=F("score") + _tenths_above(t.dropped))
-    if flag in {scoring.RELIABLE_DROP, scoring.RELIABLE_RISE}:
-        margin = _reliable_change_above(t)
-        if margin is None:
-            return nothing
-        if flag == scoring.RELIABLE_DROP:
-            return Q(previous_score__gt=F("score") + margin)
-        return Q(score__gt=F("previous_score") + margin)
+        return Q(previous_mean__gte=F("mean") + _threshold("dropped") - eps)
+    if flag == scoring.RELIABLE_DROP:
+        return Q(previous_mean__gt=F("mean") + F(IN_EFFECT + "reliable_change") + eps)
+    if flag == scoring.RELIABLE_RISE:
+        return Q(mean__gt=F("previous_mean") + F(IN_EFFECT + "reliable_change") + eps)
     if flag == scoring.PERCEPTION_GAP:
-        # Items are whole numbers: "mirror − self ≥ gap_item" is "mirror ≥ self + ⌈gap_item⌉".
-        gap_item = math.ceil(t.gap_item)
-        gap_mean = _tenths_above(t.gap_mean)
-        self_side = Q(counterpart__score__gt=F("score") + gap_mean)
-        mirror_side = Q(score__gt=F("counterpart__score") + gap_mean)
+        gap_item, gap_mean = _threshold("gap_item"), _threshold("gap_mean")
+        self_side = Q(counterpart__mean__gte=F("mean") + gap_mean - eps)
+        mirror_side = Q(mean__gte=F("counterpart__mean") + gap_mean - eps)
         for key in instrument.ITEM_KEYS:
-            self_side |= Q(**{f"counterpart__{key}__gte": F(key) + gap_item})
-            mirror_side |= Q(**{f"{key}__gte": F(f"counterpart__{key}") + gap_item})
+            self_side |= Q(**{f"counterpart__{key}__gte": F(key) + gap_item - eps})
+            mirror_side |= Q(**{f"{key}__gte": F(f"counterpart__{key}") + gap_item - eps})
         return (Q(perspective=Perspective.SELF) & self_side) | (
             Q(perspective=Perspective.MIRROR) & mirror_side
         )
     raise ValueError(f"Unknown check-in flag: {flag!r}")
 
 
-def flags_of(checkin: CheckIn, t: scoring.Thresholds) -> tuple[str, ...]:
-    """Flags of one check-in; needs `counterpart` loaded (select_related) to avoid a query."""
+def flags_of(checkin: CheckIn, t: scoring.Thresholds | None = None) -> tuple[str, ...]:
+    """Flags of one check-in, read with its own thresholds (`t` only to override them, as the
+    re-flag preview does); needs `counterpart` and `flagged_with__in_effect` loaded
+    (select_related) to avoid queries."""
     counterpart = checkin.counterpart if checkin.counterpart_id else None
     return scoring.checkin_flags(
-        score_value=checkin.score,
+        mean_value=checkin.mean,
         items=checkin.items(),
-        previous=checkin.previous_score,
+        previous=checkin.previous_mean,
         perspective=checkin.perspective,
         counterpart_items=counterpart.items() if counterpart is not None else None,
-        t=t,
+        t=t or thresholds_of(checkin),
     )
 
 
-def with_flags(checkins: Iterable[CheckIn], t: scoring.Thresholds | None = None) -> list[CheckIn]:
+def with_flags(checkins: Iterable[CheckIn]) -> list[CheckIn]:
     """Attach `flags` to each check-in (a plain attribute, for templates and schemas)."""
-    t = t or thresholds()
     rows = list(checkins)
     for checkin in rows:
-        checkin.flags = flags_of(checkin, t)  # type: ignore[attr-defined]
+        checkin.flags = flags_of(checkin)  # type: ignore[attr-defined]
     return rows
 
 
@@ -333,8 +326,6 @@ class Trends:
 
 
 def _label(key: str) -> Any:
-    from django.utils.translation import gettext as _
-
     return {
         "own": _("Their own answers"),
         "mirror": _("Your mirror"),
@@ -354,9 +345,8 @@ def relationship_trends(relationship: Relationship) -> Trends:
     t = thresholds()
     rows = with_flags(
         CheckIn.objects.filter(relationship=relationship, archived_at__isnull=True)
-        .select_related("rater", "counterpart", "recorded_by")
+        .select_related("rater", "counterpart", "recorded_by", "flagged_with__in_effect")
         .order_by("answered_at", "id"),
-        t,
     )
     trends = Trends(
         relationship=relationship,
@@ -382,6 +372,14 @@ def relationship_trends(relationship: Relationship) -> Trends:
 
 
 # --- Relationships needing attention -------------------------------------------------------------
+#
+# One selector serves every list of relationships needing attention: a practitioner's own (home
+# page, attention page), a supervisor's teams grouped by practitioner (attention page), one
+# practitioner seen in supervision, and a team (the team page). It reads a fixed number of
+# queries whatever the number of check-ins: the practitioners, their people and current
+# allocations, their relationships in whānau the viewer may see, and each relationship's latest
+# own check-in (the partial index checkin_latest_idx). Its size is bounded by one team's
+# relationships; flags are computed in Python and only the page shown is put into words.
 
 
 @dataclass
@@ -392,14 +390,26 @@ class Attention:
     reasons: list[str]
     latest: CheckIn | None
     last_date: date | None
+    practitioner: Any = None  # the User whose relationship this is
+    url: str = ""  # set by views: the relationship's check-ins page
 
     @property
     def urgency(self) -> int:
         return scoring.urgency(self.flags)
 
 
-def _fmt(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _fmt(value: Decimal | float | None) -> str:
+    shown = scoring.rounded(value)
+    return "—" if shown is None else f"{shown:.1f}"
+
+
+def _fmt_below(mean: float | None, threshold: Decimal) -> str:
+    """A mean just under a threshold would round up to it ("7.9, below 7.9"): show two
+    decimals then, so the sentence stays true."""
+    shown = _fmt(mean)
+    if mean is not None and shown == f"{threshold:.1f}":
+        return f"{mean:.2f}"
+    return shown
 
 
 def attention_for(
@@ -411,9 +421,11 @@ def attention_for(
     *,
     with_reasons: bool = True,
 ) -> Attention:
+    """A relationship's flags: its latest own check-in's (read with that check-in's thresholds)
+    and overdue (with today's thresholds, `t`)."""
     flags: set[str] = set()
     if latest_own is not None:
-        flags |= set(flags_of(latest_own, t)) & scoring.ATTENTION_FLAGS
+        flags |= set(flags_of(latest_own)) & scoring.ATTENTION_FLAGS
     last_date = timezone.localtime(latest_own.answered_at).date() if latest_own else None
     since = relationship.started or timezone.localtime(relationship.created_at).date()
     if scoring.is_overdue(last_date, since, today, t):
@@ -434,21 +446,22 @@ def attention_for(
 def add_reasons(item: Attention, t: scoring.Thresholds, today: date) -> None:
     """The flags in words (only for the relationships shown: formatting is the slow part)."""
     latest, last_date = item.latest, item.last_date
+    own = thresholds_of(latest) if latest is not None and latest.flagged_with_id else t
     values = {
         "person": item.member.preferred_name,
-        "score": _fmt(latest.score if latest else None),
-        "previous": _fmt(latest.previous_score if latest else None),
+        "score": _fmt_below(latest.mean if latest else None, own.low_score),
+        "previous": _fmt(latest.previous_mean if latest else None),
         "change": _fmt(
-            latest.previous_score - latest.score
-            if latest and latest.previous_score is not None and latest.score is not None
+            latest.previous_mean - latest.mean
+            if latest and latest.previous_mean is not None and latest.mean is not None
             else None
         ),
-        "low_score": _fmt(t.low_score),
+        "low_score": _fmt(own.low_score),
         "low_items": ", ".join(
-            f"{value} for {instrument.quality(key)}"
-            for key, value in (scoring.low_items(latest.items(), t) if latest else [])
+            _("%(value)s for %(quality)s") % {"value": value, "quality": instrument.quality(key)}
+            for key, value in (scoring.low_items(latest.items(), own) if latest else [])
         ),
-        "last": last_date.strftime("%-d %b %Y") if last_date else "",
+        "last": date_format(last_date, "j M Y") if last_date else "",
         "days": (today - last_date).days if last_date else "",
     }
     shown = [
@@ -467,10 +480,42 @@ CHECKIN_FLAG_FIELDS = (
     "rater_id",
     "perspective",
     "score",
+    "mean",
     "previous_score",
+    "previous_mean",
     "answered_at",
     "counterpart_id",
+    "flagged_with_id",
     *instrument.ITEM_KEYS,
+)
+THRESHOLD_FIELDS = (
+    "id",
+    "in_effect_id",
+    "low_score",
+    "low_item",
+    "dropped",
+    "gap_item",
+    "gap_mean",
+    "rci_z",
+    "sd",
+    "alpha",
+    "uses_agency_estimates",
+    "sample_n",
+    "reliable_change_floor",
+    "reliable_change",
+)
+RELATIONSHIP_SHOWN = (
+    "id",
+    "whanau_id",
+    "person_a_id",
+    "person_b_id",
+    "started",
+    "ended",
+    "archived_at",
+    "created_at",
+    *(f"{side}__{name}" for side in ("person_a", "person_b") for name in PERSON_SHOWN),
+    "whanau__name",
+    "whanau__team_id",
 )
 
 
@@ -492,75 +537,125 @@ def practitioner_relationships(user: Any) -> QuerySet[Relationship]:
         )
         .select_related("person_a", "person_b", "whanau")
         # Only what the list shows: the home page builds one of these per relationship.
-        .only(
-            "id",
-            "whanau_id",
-            "person_a_id",
-            "person_b_id",
-            "started",
-            "ended",
-            "archived_at",
-            "created_at",
-            *(f"{side}__{name}" for side in ("person_a", "person_b") for name in PERSON_SHOWN),
-            "whanau__name",
-        )
+        .only(*RELATIONSHIP_SHOWN)
         .order_by("id")
     )
 
 
-def relationships_needing_attention(
-    *, user: Any, today: date | None = None, limit: int | None = None
-) -> tuple[list[Attention], int]:
-    """The user's practitioner relationships with a flag, most urgent first (the first `limit`,
-    with reasons in words), and how many there are."""
-    today = today or timezone.localdate()
-    t = thresholds()
-    found = attention_items(user=user, today=today, t=t)
-    shown = found[:limit] if limit is not None else found
-    explain(shown, today=today, t=t)
-    return shown, len(found)
+def attention_practitioners(*, user: Any, team: Any = None, practitioner: Any = None) -> list[Any]:
+    """Whose relationships the viewer's attention list covers: a practitioner's or
+    facilitator's own; a supervisor's team members (one team, or one practitioner, if asked
+    and theirs to supervise); nobody else's."""
+    from hononga.accounts.models import Role, User
+
+    role = getattr(user, "role", None)
+    if role in {Role.PRACTITIONER, Role.FACILITATOR}:
+        if team is not None or (practitioner is not None and practitioner.pk != user.pk):
+            return []
+        return [user]
+    if role != Role.SUPERVISOR:
+        return []
+    teams = user.teams.all()
+    if team is not None:
+        teams = teams.filter(pk=team.pk)
+    found = (
+        User.objects.filter(
+            is_active=True,
+            role__in=[Role.PRACTITIONER, Role.FACILITATOR],
+            teams__in=teams.values("pk"),
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("preferred_name", "username", "pk")
+    )
+    if practitioner is not None:
+        found = found.filter(pk=practitioner.pk)
+    return list(found)
 
 
 def attention_items(
-    *, user: Any, today: date | None = None, t: scoring.Thresholds | None = None
+    *,
+    user: Any,
+    team: Any = None,
+    practitioner: Any = None,
+    today: date | None = None,
+    t: scoring.Thresholds | None = None,
 ) -> list[Attention]:
-    """Every relationship of the user's that needs attention, most urgent first, without the
-    reasons in words (`explain` adds them to the ones shown).
-
-    A fixed number of queries whatever the number of check-ins: the settings, the
-    relationships, and each one's latest own check-in (a partial index on is_latest). The list
-    is bounded by one practitioner's own relationships.
-    """
+    """Every relationship needing attention that `user` may see (see attention_practitioners
+    for whose), without reasons in words (`explain` adds them to the ones shown). A
+    practitioner's own list is most urgent first; a supervisor's is grouped by practitioner
+    (by name), most urgent first within each."""
     today = today or timezone.localdate()
     t = t or thresholds()
-    relationships = list(practitioner_relationships(user))
+    practitioners = attention_practitioners(user=user, team=team, practitioner=practitioner)
+    if not practitioners:
+        return []
+    by_user = {p.pk: p for p in practitioners}
+    person_user = dict(Person.objects.filter(user__in=list(by_user)).values_list("pk", "user_id"))
+    allocated = set(
+        Allocation.objects.current()
+        .filter(user__in=list(by_user))
+        .values_list("user_id", "whanau_id")
+    )
+    if not person_user or not allocated:
+        return []
+    relationships = Relationship.objects.filter(
+        Q(person_a_id__in=list(person_user)) | Q(person_b_id__in=list(person_user)),
+        whanau_id__in=sorted({whanau for _user, whanau in allocated}),
+        whanau__status=WhanauStatus.OPEN,
+        whanau__archived_at__isnull=True,
+        archived_at__isnull=True,
+        ended__isnull=True,
+    )
+    if any(p.pk != getattr(user, "pk", None) for p in practitioners):
+        # Someone else's relationships: only in whānau the viewer may see themselves.
+        relationships = relationships.filter(
+            whanau_id__in=whanau_access.whanau_for_user(user).values("pk")
+        )
+    pairs: list[tuple[Relationship, Any, Person]] = []
+    for relationship in (
+        relationships.select_related("person_a", "person_b", "whanau")
+        .only(*RELATIONSHIP_SHOWN)
+        .order_by("id")
+    ):
+        for worker, member in (
+            (relationship.person_a, relationship.person_b),
+            (relationship.person_b, relationship.person_a),
+        ):
+            owner = person_user.get(worker.pk)
+            if owner is not None and (owner, relationship.whanau_id) in allocated:
+                pairs.append((relationship, by_user[owner], member))
+                break
     latest: dict[int, CheckIn] = {
         c.relationship_id: c
         for c in CheckIn.objects.filter(
-            relationship__in=[r.pk for r in relationships],
+            relationship__in=[relationship.pk for relationship, _p, _m in pairs],
             perspective=Perspective.SELF,
             is_latest=True,
             archived_at__isnull=True,
         )
-        .select_related("counterpart")
-        .only(*CHECKIN_FLAG_FIELDS, *(f"counterpart__{name}" for name in CHECKIN_FLAG_FIELDS))
+        .select_related("counterpart", "flagged_with__in_effect")
+        .only(
+            *CHECKIN_FLAG_FIELDS,
+            *(f"counterpart__{name}" for name in CHECKIN_FLAG_FIELDS),
+            *(f"flagged_with__{name}" for name in ("id", "in_effect_id")),
+            *(f"flagged_with__in_effect__{name}" for name in THRESHOLD_FIELDS),
+        )
     }
     found: list[Attention] = []
-    for relationship in relationships:
-        member = (
-            relationship.person_b
-            if relationship.person_a.user_id == user.pk
-            else relationship.person_a
-        )
+    for relationship, owner, member in pairs:
         item = attention_for(
             relationship, member, latest.get(relationship.pk), t, today, with_reasons=False
         )
         if item.flags:
+            item.practitioner = owner
             found.append(item)
+    order = {p.pk: index for index, p in enumerate(practitioners)}
     found.sort(
         key=lambda a: (
+            order[a.practitioner.pk],
             a.urgency,
-            a.latest.score if a.latest is not None and a.latest.score is not None else 11,
+            a.latest.mean if a.latest is not None and a.latest.mean is not None else 11,
             a.last_date or date.min,
             a.relationship.pk,
         )
@@ -578,6 +673,42 @@ def explain(
         add_reasons(item, t, today)
 
 
+def relationships_needing_attention(
+    *,
+    user: Any,
+    team: Any = None,
+    practitioner: Any = None,
+    today: date | None = None,
+    limit: int | None = None,
+) -> tuple[list[Attention], int]:
+    """The relationships needing attention that `user` may see (the first `limit`, with reasons
+    in words), and how many there are."""
+    today = today or timezone.localdate()
+    t = thresholds()
+    found = attention_items(user=user, team=team, practitioner=practitioner, today=today, t=t)
+    shown = found[:limit] if limit is not None else found
+    explain(shown, today=today, t=t)
+    return shown, len(found)
+
+
+def attention_page(
+    *,
+    user: Any,
+    page: Any = None,
+    page_size: int = 25,
+    team: Any = None,
+    practitioner: Any = None,
+    today: date | None = None,
+) -> Page:
+    """One page of the relationships needing attention, reasons in words (for list pages)."""
+    today = today or timezone.localdate()
+    t = thresholds()
+    found = attention_items(user=user, team=team, practitioner=practitioner, today=today, t=t)
+    shown = Paginator(found, page_size).get_page(page)
+    explain(shown.object_list, today=today, t=t)
+    return shown
+
+
 # --- The map's hook ------------------------------------------------------------------------------
 
 
@@ -592,17 +723,18 @@ def latest_checkins_for_relationships(relationship_ids: list[int]) -> dict[int, 
 
     if not relationship_ids:
         return {}
-    t = thresholds()
     result: dict[int, Any] = {}
     for checkin in CheckIn.objects.filter(
         relationship_id__in=relationship_ids,
         perspective=Perspective.SELF,
         is_latest=True,
         archived_at__isnull=True,
-    ).select_related("counterpart"):
+    ).select_related("counterpart", "flagged_with__in_effect"):
+        flags = flags_of(checkin)
         result[checkin.relationship_id] = CheckInSummary(
             score=float(checkin.score) if checkin.score is not None else None,
-            flags=flags_of(checkin, t),
+            flags=flags,
+            labels=tuple(str(scoring.FLAG_LABELS[flag]) for flag in flags),
         )
     return result
 

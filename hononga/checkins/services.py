@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from hononga.checkins.models import (
     CheckIn,
     CheckInLink,
     CheckInSettings,
+    FlagThresholds,
     Form,
     Language,
     Perspective,
@@ -46,8 +47,6 @@ TOKEN_BYTES = 32  # 256 bits; the design asks for at least 128
 MAX_LINK_DAYS = 60
 # A phone check-in entered later keeps its real date, within reason.
 MAX_BACKDATE = timedelta(days=366)
-# The agency's SD and alpha are recomputed at most this often once they are in use.
-ESTIMATE_MAX_AGE = timedelta(hours=24)
 
 SETTINGS_FIELDS = {
     "low_score",
@@ -60,6 +59,7 @@ SETTINGS_FIELDS = {
     "default_sd",
     "default_alpha",
     "min_sample",
+    "reliable_change_floor",
     "link_expiry_days",
 }
 
@@ -122,55 +122,177 @@ def settings_update(
         current.version += 1
         current.updated_by = actor
         current.save()
+        in_force = _put_in_force(current, FlagThresholds.Reason.SETTINGS, actor)
         record_event(
             actor=actor,
             action=Action.SETTINGS,
             target=current,
             summary="Changed check-in thresholds",
-            data={"changes": diff},
+            data={"changes": diff, "flag_thresholds": in_force.pk},
             request=request,
         )
     return current
 
 
-def estimates_refresh(*, force: bool = False) -> CheckInSettings:
-    """Re-estimate the agency's SD of scores and Cronbach's alpha from complete self check-ins."""
-    current = settings_get()
-    now = timezone.now()
-    if (
-        not force
-        and current.estimated_at is not None
-        and current.estimated_n >= current.min_sample
-        and now - current.estimated_at < ESTIMATE_MAX_AGE
-    ):
+# --- The thresholds in force, kept with each check-in --------------------------------------------
+def _new_flag_thresholds(
+    t: scoring.Thresholds, reason: str, actor: User | None = None
+) -> FlagThresholds:
+    made = FlagThresholds.objects.create(**t.stored_values(), reason=reason, created_by=actor)
+    made.in_effect = made  # read as themselves until an administrator re-flags history
+    made.save(update_fields=["in_effect"])
+    return made
+
+
+def _same_thresholds(stored: FlagThresholds, t: scoring.Thresholds) -> bool:
+    return all(getattr(stored, name) == value for name, value in t.stored_values().items())
+
+
+def _put_in_force(
+    settings: CheckInSettings, reason: str, actor: User | None = None
+) -> FlagThresholds:
+    """Make the thresholds that `settings` describe the ones in force (a new FlagThresholds
+    row only when they differ from those in force now). Call inside the transaction that
+    changed `settings`, with its row locked."""
+    wanted = scoring.Thresholds.from_settings(settings)
+    current = settings.flag_thresholds
+    if current is not None and _same_thresholds(current, wanted):
         return current
-    complete = Q(**{f"{key}__isnull": False for key in instrument.ITEM_KEYS})
-    rows = [
-        [float(v) for v in row]
-        for row in CheckIn.objects.filter(
-            complete, perspective=Perspective.SELF, archived_at__isnull=True
-        ).values_list(*instrument.ITEM_KEYS)
-    ]
-    fields: dict[str, Any] = {"estimated_n": len(rows), "estimated_at": now}
-    fields.update(
-        estimated_sd=None, estimated_alpha=None, estimated_alpha_low=None, estimated_alpha_high=None
+    made = _new_flag_thresholds(
+        wanted, FlagThresholds.Reason.FIRST if current is None else reason, actor
     )
-    if len(rows) >= 2:
-        try:
-            alpha = statistics.cronbach_alpha(rows)
-            low, high = statistics.feldt_interval(alpha, len(rows), len(instrument.ITEM_KEYS))
+    settings.flag_thresholds = made
+    CheckInSettings.objects.filter(pk=settings.pk).update(flag_thresholds=made)
+    return made
+
+
+def flag_thresholds_in_force() -> FlagThresholds:
+    """What a check-in recorded now is flagged with (made from the settings the first time)."""
+    settings = settings_get()
+    if settings.flag_thresholds_id is not None:
+        return settings.flag_thresholds  # type: ignore[return-value]
+    with transaction.atomic():
+        locked = CheckInSettings.objects.select_for_update().get(pk=settings.pk)
+        return _put_in_force(locked, FlagThresholds.Reason.FIRST)
+
+
+def thresholds_of(checkin: CheckIn, overdue_days: int | None = None) -> scoring.Thresholds:
+    """The thresholds a check-in's flags are read with: those in force when it was recorded,
+    or those history was re-flagged with (needs `flagged_with__in_effect` loaded to avoid two
+    queries). A check-in that has none yet is read with the thresholds in force now."""
+    stored = checkin.flagged_with.in_effect if checkin.flagged_with_id else None  # type: ignore[union-attr]
+    if stored is None:
+        return thresholds()
+    return scoring.Thresholds.from_stored(stored, overdue_days or scoring.Thresholds.overdue_days)
+
+
+def estimates_refresh(*, now: datetime | None = None) -> CheckInSettings:
+    """Re-estimate the agency's SD of scores and Cronbach's alpha (with Feldt's interval) from
+    the baseline check-ins — one per rater and relationship, their first complete self-rating —
+    and put the resulting thresholds in force for check-ins recorded from now on.
+
+    Runs as the daily job `hononga checkins estimate` (hononga/core/schedule.py), never inside
+    a request. Sums and sums of squares come from the database in one aggregate query (exact
+    integers), so it reads no rows into Python whatever the number of check-ins.
+    """
+    now = now or timezone.now()
+    keys = instrument.ITEM_KEYS
+    total = sum((F(key) for key in keys[1:]), F(keys[0]))
+    sums = CheckIn.objects.filter(is_baseline=True).aggregate(
+        n=Count("id"),
+        total=Sum(total),
+        total_squares=Sum(total * total),
+        **{f"sum_{key}": Sum(key) for key in keys},
+        **{f"squares_{key}": Sum(F(key) * F(key)) for key in keys},
+    )
+    n = int(sums["n"] or 0)
+    fields: dict[str, Any] = {
+        "estimated_n": n,
+        "estimated_at": now,
+        "estimated_sd": None,
+        "estimated_alpha": None,
+        "estimated_alpha_low": None,
+        "estimated_alpha_high": None,
+    }
+    if n >= 2:
+        estimate = statistics.estimate_from_sums(
+            n=n,
+            item_sums=[int(sums[f"sum_{key}"]) for key in keys],
+            item_squares=[int(sums[f"squares_{key}"]) for key in keys],
+            total_sum=int(sums["total"]),
+            total_squares=int(sums["total_squares"]),
+        )
+        if estimate is not None:  # None when every answer is the same: nothing to estimate
             fields.update(
-                estimated_sd=statistics.sd([statistics.mean(r) for r in rows]),
-                estimated_alpha=alpha,
-                estimated_alpha_low=low,
-                estimated_alpha_high=high,
+                estimated_sd=estimate.sd_of_means,
+                estimated_alpha=estimate.alpha,
+                estimated_alpha_low=estimate.alpha_low,
+                estimated_alpha_high=estimate.alpha_high,
             )
-        except ValueError:
-            pass  # every answer the same: nothing to estimate yet
-    CheckInSettings.objects.filter(pk=1).update(**fields)
-    for name, value in fields.items():
-        setattr(current, name, value)
+    with transaction.atomic():
+        current = CheckInSettings.objects.select_for_update().get(pk=settings_get().pk)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(fields))
+        in_force = _put_in_force(current, FlagThresholds.Reason.ESTIMATES)
+        record_event(
+            actor=None,
+            actor_username="scheduled job",
+            action=Action.SETTINGS,
+            target=current,
+            summary="Re-estimated the agency's check-in SD and alpha",
+            data={
+                "n": n,
+                "sd": fields["estimated_sd"],
+                "alpha": fields["estimated_alpha"],
+                "in_use": current.uses_agency_estimates,
+                "flag_thresholds": in_force.pk,
+            },
+        )
     return current
+
+
+def earlier_flag_thresholds(in_force: FlagThresholds) -> QuerySet[FlagThresholds]:
+    """The earlier thresholds that check-ins may still be read with (not those in force now)."""
+    return FlagThresholds.objects.filter(in_effect=F("pk")).exclude(pk=in_force.pk)
+
+
+def history_reflag(
+    *, actor: User, expected_thresholds: int, request: HttpRequest | None = None
+) -> FlagThresholds:
+    """Read every earlier check-in's flags with the thresholds in force now (an administrator's
+    deliberate act, audited). One UPDATE of the few FlagThresholds rows, however many check-ins
+    there are; their original values stay, with who re-flagged them and when."""
+    if actor.role != Role.ADMIN:
+        raise _not_found()
+    flag_thresholds_in_force()  # made if the settings have none yet
+    with transaction.atomic():
+        settings = CheckInSettings.objects.select_for_update().get(pk=1)
+        in_force = settings.flag_thresholds
+        if in_force is None or in_force.pk != expected_thresholds:
+            raise ConflictError(
+                _(
+                    "The thresholds in force changed after you opened this page. Nothing was "
+                    "re-flagged: look at the thresholds now in force, then decide again."
+                ),
+                current={},
+                current_version=settings.flag_thresholds_id or 0,
+            )
+        now = timezone.now()
+        moved = (
+            FlagThresholds.objects.exclude(pk=in_force.pk)
+            .exclude(in_effect=in_force)
+            .update(in_effect=in_force, reflagged_at=now, reflagged_by=actor)
+        )
+        record_event(
+            actor=actor,
+            action=Action.SETTINGS,
+            target=settings,
+            summary="Re-flagged every earlier check-in with the thresholds in force",
+            data={"flag_thresholds": in_force.pk, "earlier_thresholds_moved": moved},
+            request=request,
+        )
+    return in_force
 
 
 # --- The people of a relationship ----------------------------------------------------------------
@@ -435,7 +557,6 @@ def checkin_record(
             f"{relationship.pk}",
             request=request,
         )
-    estimates_refresh()
     return checkin
 
 
@@ -468,9 +589,14 @@ def _save_checkin(
         recorded_by=recorded_by,
         link=link,
         score=scoring.score(items),
+        mean=scoring.mean(items),
+        flagged_with=flag_thresholds_in_force(),
         **items,
     )
-    validate(checkin, exclude=["relationship", "rater", "recorded_by", "link", "counterpart"])
+    validate(
+        checkin,
+        exclude=["relationship", "rater", "recorded_by", "link", "counterpart", "flagged_with"],
+    )
     checkin._history_user = recorded_by  # type: ignore[attr-defined]
     checkin.save()
     refresh_derived(relationship.pk)
@@ -478,11 +604,27 @@ def _save_checkin(
     return checkin
 
 
+@dataclass
+class _Derived:
+    previous_score: Decimal | None = None
+    previous_mean: float | None = None
+    is_latest: bool = False
+    is_baseline: bool = False
+    counterpart_id: int | None = None
+
+
+DERIVED_FIELDS = ("previous_score", "previous_mean", "is_latest", "is_baseline", "counterpart_id")
+
+
 def refresh_derived(relationship_id: int) -> None:
-    """Recompute previous score, latest-per-rater and the self/mirror pairing of a relationship.
+    """Recompute the derived fields of a relationship's check-ins: the previous score and mean
+    by the same rater, latest-per-rater, the baseline (each rater's first complete self-rating),
+    the self/mirror pairing; and fill in the mean and the thresholds in force for check-ins
+    written without them (the demo and test factories write rows directly).
 
     A relationship has tens of check-ins, so recomputing the lot is simple, always right (also
-    for a back-dated phone entry) and cheap; only changed rows are written.
+    for a back-dated phone entry) and cheap; only changed rows are written. A check-in's
+    thresholds are never changed here: they are those in force when it was first flagged.
     """
     rows = list(
         CheckIn.objects.filter(relationship_id=relationship_id)
@@ -492,23 +634,33 @@ def refresh_derived(relationship_id: int) -> None:
             "rater_id",
             "perspective",
             "score",
+            "mean",
             "answered_at",
             "archived_at",
-            "previous_score",
-            "is_latest",
-            "counterpart_id",
+            "flagged_with_id",
+            *DERIVED_FIELDS,
+            *instrument.ITEM_KEYS,
         )
     )
     live = [c for c in rows if c.archived_at is None]
-    wanted: dict[int, tuple[Decimal | None, bool, int | None]] = {}
+    wanted: dict[int, _Derived] = {c.pk: _Derived() for c in rows}
     last_by_rater: dict[int, CheckIn] = {}
+    baseline_raters: set[int] = set()
     for c in live:
         previous = last_by_rater.get(c.rater_id)
-        wanted[c.pk] = (previous.score if previous else None, False, None)
+        if previous is not None:
+            wanted[c.pk].previous_score = previous.score
+            wanted[c.pk].previous_mean = scoring.mean(previous.items())
         last_by_rater[c.rater_id] = c
+        if (
+            c.perspective == Perspective.SELF
+            and c.rater_id not in baseline_raters
+            and c.is_complete
+        ):
+            wanted[c.pk].is_baseline = True
+            baseline_raters.add(c.rater_id)
     for c in last_by_rater.values():
-        previous_score, _latest, _pair = wanted[c.pk]
-        wanted[c.pk] = (previous_score, True, None)
+        wanted[c.pk].is_latest = True
     selves = [c for c in live if c.perspective == Perspective.SELF]
     mirrors = [c for c in live if c.perspective == Perspective.MIRROR]
     for group, others in ((selves, mirrors), (mirrors, selves)):
@@ -516,16 +668,30 @@ def refresh_derived(relationship_id: int) -> None:
             close = [o for o in others if abs(o.answered_at - c.answered_at) <= PAIR_WINDOW]
             if close:
                 best = min(close, key=lambda o: (abs(o.answered_at - c.answered_at), o.pk))
-                previous_score, latest, _pair = wanted[c.pk]
-                wanted[c.pk] = (previous_score, latest, best.pk)
-    changed = []
+                wanted[c.pk].counterpart_id = best.pk
+    in_force: FlagThresholds | None = None
+    changed: list[CheckIn] = []
+    fields: set[str] = set()
     for c in rows:
-        previous_score, latest, pair = wanted.get(c.pk, (None, False, None))
-        if (c.previous_score, c.is_latest, c.counterpart_id) != (previous_score, latest, pair):
-            c.previous_score, c.is_latest, c.counterpart_id = previous_score, latest, pair
+        derived = wanted[c.pk]
+        updates: dict[str, Any] = {
+            name: getattr(derived, name)
+            for name in DERIVED_FIELDS
+            if getattr(c, name) != getattr(derived, name)
+        }
+        mean = scoring.mean(c.items())
+        if c.mean != mean:
+            updates["mean"] = mean
+        if c.flagged_with_id is None:
+            in_force = in_force or flag_thresholds_in_force()
+            updates["flagged_with_id"] = in_force.pk
+        if updates:
+            for name, value in updates.items():
+                setattr(c, name, value)
+            fields.update(updates)
             changed.append(c)
     if changed:
-        CheckIn.objects.bulk_update(changed, ["previous_score", "is_latest", "counterpart"])
+        CheckIn.objects.bulk_update(changed, sorted(name.removesuffix("_id") for name in fields))
 
 
 def checkin_archive(
@@ -777,7 +943,6 @@ def link_answer(
             summary=f"Check-in answered through a one-time link on relationship {relationship.pk}",
             request=request,
         )
-    estimates_refresh()
     return checkin
 
 

@@ -15,6 +15,7 @@ References
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 Z_95 = 1.959963984540054  # the two-sided 95% normal quantile; "1.96" in the literature
 
@@ -55,6 +56,57 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float:
     if total_variance == 0:
         raise ValueError("alpha is undefined when every total is the same")
     return k / (k - 1) * (1 - item_variances / total_variance)
+
+
+def variance_from_sums(n: int, total: int, squares: int) -> float:
+    """Sample variance from the count, the sum and the sum of squares of whole numbers.
+
+    With whole numbers n·Σx² − (Σx)² is exact, so this has none of the cancellation that makes
+    the textbook one-pass formula unsafe for floats.
+    """
+    if n < 2:
+        raise ValueError("variance needs at least two values")
+    return (n * squares - total * total) / (n * (n - 1))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    n: int
+    sd_of_means: float  # the SD of the respondents' mean item scores (the check-in's scale)
+    alpha: float
+    alpha_low: float  # Feldt's 95% interval
+    alpha_high: float
+
+
+def estimate_from_sums(
+    *,
+    n: int,
+    item_sums: Sequence[int],
+    item_squares: Sequence[int],
+    total_sum: int,
+    total_squares: int,
+) -> Estimate | None:
+    """SD of the mean score, Cronbach's alpha and its Feldt interval from sums a database can
+    compute in one aggregate query: for n complete rows of k whole-number items, each item's
+    sum and sum of squares, and the sum and sum of squares of the row totals.
+
+    Exactly `cronbach_alpha` and `sd` of the row means on the same rows (the n(n − 1) of the
+    variances cancels in alpha, leaving a ratio of exact integers). None when every row has the
+    same total (alpha is undefined).
+    """
+    k = len(item_sums)
+    if k < 2 or len(item_squares) != k:
+        raise ValueError("the estimate needs at least two items, with a sum of squares for each")
+    if n < 2:
+        raise ValueError("the estimate needs at least two respondents")
+    total_spread = n * total_squares - total_sum * total_sum
+    if total_spread <= 0:
+        return None
+    item_spread = sum(n * q - s * s for s, q in zip(item_sums, item_squares, strict=True))
+    alpha = k / (k - 1) * (1 - item_spread / total_spread)
+    low, high = feldt_interval(alpha, n, k)
+    sd_of_totals = math.sqrt(total_spread / (n * (n - 1)))
+    return Estimate(n=n, sd_of_means=sd_of_totals / k, alpha=alpha, alpha_low=low, alpha_high=high)
 
 
 def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:

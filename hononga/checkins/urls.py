@@ -18,6 +18,7 @@ urlpatterns = [
     path("check-ins/hand-over/leave/", views.handover_leave_view, name="handover_leave"),
     path("check-ins/thanks/", views.thanks_view, name="thanks"),
     path("check-ins/settings/", views.settings_view, name="settings"),
+    path("check-ins/settings/re-flag/", views.reflag_view, name="reflag"),
     # The public one-time link: short, because people type it from a text message.
     path("c/<str:token>/", views.answer_view, name="answer"),
 ]

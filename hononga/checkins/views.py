@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.checkins import forms, instrument, ratelimit, selectors, services
+from hononga.checkins import forms, instrument, ratelimit, scoring, selectors, services
 from hononga.checkins.models import Channel, CheckIn, CheckInLink, Form, Language, Perspective
 from hononga.core.decorators import role_required
 from hononga.core.errors import NON_FIELD, PracticeError
@@ -191,21 +191,29 @@ def relationship_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.PRACTITIONER, Role.FACILITATOR)
+@role_required(Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR)
 def attention_view(request: AuthedRequest) -> HttpResponse:
-    """Every one of the user's relationships needing attention, most urgent first, a page at a
-    time (the home page shows the first few)."""
-    today = timezone.localdate()
-    t = services.thresholds()
-    found = selectors.attention_items(user=request.user, today=today, t=t)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.explain(page.object_list, today=today, t=t)
+    """Relationships needing attention, most urgent first, a page at a time: a practitioner's
+    own (the home page shows the first few); for a supervisor, their teams' relationships
+    grouped by practitioner (one team with ?team=)."""
+    user = request.user
+    is_supervisor = user.role == Role.SUPERVISOR
+    teams = list(user.teams.order_by("name")) if is_supervisor else []
+    team = None
+    if is_supervisor and request.GET.get("team"):
+        team = next((t for t in teams if str(t.pk) == request.GET["team"]), None)
+        if team is None:
+            raise Http404
+    page = selectors.attention_page(
+        user=user, team=team, page=request.GET.get("page"), page_size=PAGE_SIZE
+    )
     for item in page.object_list:
         item.url = relationship_url(item.relationship)
     record_event(
-        actor=request.user,
+        actor=user,
         action=Action.LIST,
-        summary="Listed relationships needing attention",
+        summary="Listed relationships needing attention"
+        + (f" in team {team.pk}" if team else " in their teams" if is_supervisor else ""),
         data={"relationships": [item.relationship.pk for item in page.object_list]},
         request=request,
     )
@@ -215,8 +223,12 @@ def attention_view(request: AuthedRequest) -> HttpResponse:
         {
             "page_obj": page,
             "items": page.object_list,
-            "total": len(found),
-            "querystring_without_page": "",
+            "total": page.paginator.count,
+            "grouped": is_supervisor,
+            "supervision": is_supervisor,
+            "teams": teams,
+            "team": team,
+            "querystring_without_page": f"team={team.pk}&" if team else "",
         },
     )
 
@@ -723,18 +735,9 @@ def thanks_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def settings_view(request: AuthedRequest) -> HttpResponse:
+    # The agency's SD and alpha are re-estimated by the daily job (`hononga checkins estimate`),
+    # never in a request: at national size it reads millions of check-ins.
     current = services.settings_get()
-    if request.method == "POST" and request.POST.get("action") == "estimate":
-        services.estimates_refresh(force=True)
-        record_event(
-            actor=request.user,
-            action=Action.SETTINGS,
-            target=current,
-            summary="Re-estimated the agency's check-in SD and alpha",
-            request=request,
-        )
-        messages.success(request, _("The agency's SD and alpha were re-estimated."))
-        return redirect("checkins:settings")
     form = forms.SettingsForm(
         request.POST or None, instance=current, initial={"version": current.version}
     )
@@ -754,18 +757,70 @@ def settings_view(request: AuthedRequest) -> HttpResponse:
                 for message in messages_:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, _("The thresholds were saved."))
+            messages.success(
+                request,
+                _(
+                    "The thresholds were saved. They apply to check-ins recorded from now on; "
+                    "earlier check-ins keep the thresholds they were flagged with."
+                ),
+            )
             return redirect("checkins:settings")
     current.refresh_from_db()
-    t = services.thresholds(current)
+    in_force = services.flag_thresholds_in_force()
     return render(
         request,
         "checkins/settings.html",
         {
             "form": form,
             "settings": current,
-            "thresholds": t,
+            "thresholds": scoring.Thresholds.from_stored(in_force, current.overdue_days),
+            "in_force": in_force,
+            "earlier": services.earlier_flag_thresholds(in_force).count(),
             "conflict": conflict,
         },
         status=422 if form.errors else 200,
+    )
+
+
+@role_required(Role.ADMIN)
+def reflag_view(request: AuthedRequest) -> HttpResponse:
+    """Confirm, then read every earlier check-in's flags with the thresholds in force now."""
+    in_force = services.flag_thresholds_in_force()
+    error = None
+    if request.method == "POST":
+        try:
+            expected = int(request.POST.get("thresholds", ""))
+        except ValueError:
+            expected = -1
+        if request.POST.get("confirm") != "yes":
+            error = _("Tick the box to confirm that earlier flags may change.")
+        else:
+            try:
+                services.history_reflag(
+                    actor=request.user, expected_thresholds=expected, request=request
+                )
+            except services.ConflictError as conflict:
+                error = conflict.message
+                in_force = services.flag_thresholds_in_force()
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Every earlier check-in is now flagged with the thresholds in force. "
+                        "This was recorded in the audit trail."
+                    ),
+                )
+                return redirect("checkins:settings")
+    earlier = services.earlier_flag_thresholds(in_force)
+    return render(
+        request,
+        "checkins/reflag.html",
+        {
+            "in_force": in_force,
+            "thresholds": scoring.Thresholds.from_stored(in_force),
+            "earlier": list(earlier.order_by("-created_at", "-id")[:PAGE_SIZE]),
+            "earlier_count": earlier.count(),
+            "error": error,
+        },
+        status=422 if error else 200,
     )

@@ -34,6 +34,17 @@ SCHEDULE: list[ScheduledJob] = [
         every=timedelta(hours=1),
         description="Delete finished background tasks past their keep (the queue stays small).",
     ),
+    ScheduledJob(
+        name="checkin-estimates",
+        command="checkins",
+        args=("estimate",),
+        daily_at=time(2, 30),
+        description=(
+            "Re-estimate the agency's check-in SD and Cronbach's alpha from baseline check-ins "
+            "(SQL aggregates); the thresholds they give apply to check-ins recorded afterwards. "
+            "Daily: a day's new baselines barely move the estimate."
+        ),
+    ),
 ]
 
 

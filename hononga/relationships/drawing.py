@@ -5,7 +5,6 @@ thinner solid one for moderate, dashed for tenuous; jagged when it is stressful 
 for some stress, a large one for high stress). Arrowheads point the way support flows.
 """
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,23 +12,18 @@ from django.utils.translation import gettext as _
 
 from hononga.relationships.hooks import CheckInSummary
 from hononga.relationships.layout import (
-    Box,
+    BADGE_H,
+    BADGE_W,
+    JAG,
+    STROKE,
     Layout,
     PlacedPerson,
-    jagged_path,
-    line_ends,
-    straight_path,
+    route_path,
 )
-from hononga.relationships.models import Relationship, Stress, Support
+from hononga.relationships.models import Relationship, Support
 from hononga.relationships.selectors import EcoMap, MapNode, support_sentence
 
-PARALLEL_GAP = 7.0
-# Where a check-in score may sit, as a share of the way along the line from the practitioner.
-BADGE_STOPS = (0.3, 0.22, 0.38, 0.15, 0.46, 0.54, 0.62, 0.7)
-BADGE_W, BADGE_H = 44.0, 19.0  # between two lines joining the same two people
-STROKE = {"strong": 4.0, "moderate": 2.0, "tenuous": 1.75}
 DASH = {"tenuous": "7 5"}
-JAG = {Stress.SOME: 3.0, Stress.HIGH: 6.0}
 
 
 @dataclass
@@ -86,8 +80,10 @@ class DrawnEdge:
     def svg(self) -> dict[str, str]:
         return {
             "stroke": _n(self.stroke_width),
-            "rx": _n(self.badge_x - 22),
-            "ry": _n(self.badge_y - 10),
+            "rx": _n(self.badge_x - BADGE_W / 2),
+            "ry": _n(self.badge_y - BADGE_H / 2),
+            "rw": _n(BADGE_W),
+            "rh": _n(BADGE_H),
             "tx": _n(self.badge_x),
             "ty": _n(self.badge_y + 4),
         }
@@ -109,15 +105,29 @@ class DrawnEdge:
         return self.relationship.support in {Support.B_TO_A, Support.BOTH}
 
     @property
+    def score_text(self) -> str:
+        if self.checkin is None:
+            return ""
+        return "—" if self.checkin.score is None else f"{self.checkin.score:.1f}"
+
+    @property
     def badge(self) -> str:
         if self.checkin is None:
             return ""
-        score = "—" if self.checkin.score is None else f"{self.checkin.score:.1f}"
-        return f"{score} ⚑" if self.checkin.flags else score
+        return f"{self.score_text} ⚑" if self.checkin.flags else self.score_text
 
     @property
     def flags_text(self) -> str:
-        return ", ".join(self.checkin.flags) if self.checkin else ""
+        """The flags in words (never codes such as reliable_drop)."""
+        return self.checkin.flags_text if self.checkin else ""
+
+    @property
+    def badge_title(self) -> str:
+        """What the score and its flag mean, in words (the badge's tooltip and name)."""
+        if self.checkin is None:
+            return ""
+        text = _("Latest check-in score: %(score)s") % {"score": self.score_text}
+        return f"{text}. {self.flags_text}" if self.checkin.flags else text
 
 
 @dataclass
@@ -136,21 +146,16 @@ class Drawing:
         return self.layout.height
 
     @property
-    def rings(self) -> list[float]:
-        return self.layout.ring_radii
-
-    @property
     def svg(self) -> dict[str, Any]:
         layout = self.layout
         band = layout.band_top
+        label = layout.band_label
         return {
             "width": _n(layout.width),
             "height": _n(layout.height),
-            "cx": _n(layout.centre_x),
-            "cy": _n(layout.centre_y),
-            "rings": [_n(r) for r in layout.ring_radii],
             "band_y": _n(band) if band is not None else "",
-            "band_label_y": _n(band + 16) if band is not None else "",
+            "band_label_x": _n(label.left + 2) if label is not None else "",
+            "band_label_y": _n(label.top + label.height * 0.78) if label is not None else "",
             "band_x2": _n(layout.width - 16),
         }
 
@@ -159,17 +164,8 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _offset(
-    ends: tuple[float, float, float, float], amount: float
-) -> tuple[float, float, float, float]:
-    x1, y1, x2, y2 = ends
-    length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    px, py = -(y2 - y1) / length * amount, (x2 - x1) / length * amount
-    return (x1 + px, y1 + py, x2 + px, y2 + py)
-
-
 def draw(ecomap: EcoMap) -> Drawing:
-    """Shapes for every person and relationship on the map (layout already computed)."""
+    """Shapes for every person and relationship on the map, where the layout put them."""
     layout = ecomap.layout
     assert layout is not None  # noqa: S101  (whanau_map(with_layout=True) always sets it)
     nodes = [
@@ -177,23 +173,12 @@ def draw(ecomap: EcoMap) -> Drawing:
         for pid, node in ecomap.nodes.items()
         if pid in layout.people
     ]
-    pairs: dict[tuple[int, int], list[Relationship]] = {}
-    for edge in ecomap.edges:
-        rel = edge.relationship
-        pairs.setdefault((rel.person_a_id, rel.person_b_id), []).append(rel)
     edges: list[DrawnEdge] = []
-    taken = layout.boxes()  # badges keep clear of every circle, label and other badge
-    for edge in ecomap.edges:
+    for index, edge in enumerate(ecomap.edges):
         rel = edge.relationship
-        a = layout.people.get(rel.person_a_id)
-        b = layout.people.get(rel.person_b_id)
-        if a is None or b is None:
+        if rel.person_a_id not in layout.people or rel.person_b_id not in layout.people:
             continue
-        siblings = pairs[(rel.person_a_id, rel.person_b_id)]
-        index = siblings.index(rel)
-        ends = _offset(line_ends(a, b), (index - (len(siblings) - 1) / 2) * PARALLEL_GAP)
-        amplitude = JAG.get(Stress(rel.stress))
-        d = jagged_path(*ends, amplitude=amplitude) if amplitude else straight_path(*ends)
+        route = layout.routes[index]
         practitioner = any(
             ecomap.nodes[pid].is_practitioner
             for pid in (rel.person_a_id, rel.person_b_id)
@@ -207,53 +192,22 @@ def draw(ecomap: EcoMap) -> Drawing:
         ]
         if rel.ended is not None:
             classes.append("edge--ended")
-        bx, by = _badge_position(ends, rel, ecomap, taken) if edge.checkin else (0.0, 0.0)
+        if route.control is not None:
+            classes.append("edge--curved")
+        badge = layout.badges.get(index)
         edges.append(
             DrawnEdge(
                 relationship=rel,
-                d=d,
+                d=route_path(route, JAG.get(rel.stress)),
                 checkin=edge.checkin,
                 is_practitioner=practitioner,
-                badge_x=bx,
-                badge_y=by,
+                badge_x=badge.left + badge.width / 2 if badge else 0.0,
+                badge_y=badge.top + badge.height / 2 if badge else 0.0,
                 sentence=support_sentence(rel),
                 classes=classes,
             )
         )
     return Drawing(ecomap=ecomap, layout=layout, nodes=nodes, edges=edges)
-
-
-def _badge_position(
-    ends: tuple[float, float, float, float],
-    rel: Relationship,
-    ecomap: EcoMap,
-    taken: list[Box],
-) -> tuple[float, float]:
-    """Where a check-in score sits on its line: near the practitioner's end (their lines fan
-    out from the band, where there are no other labels), moved along the line to the first
-    place clear of circles, labels and other scores."""
-    worker_is_a = rel.person_a_id in ecomap.nodes and ecomap.nodes[rel.person_a_id].is_practitioner
-    best: tuple[float, float, Box] | None = None
-    best_cover = math.inf
-    for along in BADGE_STOPS:
-        t = along if worker_is_a else 1 - along
-        x = round(ends[0] + (ends[2] - ends[0]) * t, 1)
-        y = round(ends[1] + (ends[3] - ends[1]) * t, 1)
-        box = Box(x - BADGE_W / 2, y - BADGE_H / 2, BADGE_W, BADGE_H)
-        cover = sum(_shared_area(box, other) for other in taken)
-        if cover < best_cover:  # the first clear place, else the least covered one
-            best, best_cover = (x, y, box), cover
-        if cover == 0:
-            break
-    assert best is not None  # noqa: S101  (BADGE_STOPS is not empty)
-    taken.append(best[2])
-    return best[0], best[1]
-
-
-def _shared_area(one: Box, other: Box) -> float:
-    width = min(one.right, other.right) - max(one.left, other.left)
-    height = min(one.bottom, other.bottom) - max(one.top, other.top)
-    return width * height if width > 0 and height > 0 else 0.0
 
 
 def describe(drawing: Drawing) -> str:

@@ -13,7 +13,13 @@ from typing import Any
 @dataclass(frozen=True)
 class CheckInSummary:
     score: float | None
-    flags: tuple[str, ...]
+    flags: tuple[str, ...]  # codes, for the API and styles
+    labels: tuple[str, ...] = ()  # the same flags in words, for people
+
+    @property
+    def flags_text(self) -> str:
+        """The flags in words (never the codes): what pages show."""
+        return ", ".join(str(label) for label in self.labels)
 
 
 Provider = Callable[[list[int]], dict[int, Any]]

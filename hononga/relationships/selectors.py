@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hononga.relationships import access, hooks
 from hononga.relationships.hooks import CheckInSummary
-from hononga.relationships.layout import Layout, MapPerson, compute_layout
+from hononga.relationships.layout import Layout, MapPerson, compute_layout, line_reach
 from hononga.relationships.models import (
     Consent,
     ConsentPurpose,
@@ -247,6 +247,8 @@ def whanau_map(
             ],
             [(e.relationship.person_a_id, e.relationship.person_b_id) for e in edges],
             centre_id=ecomap.centre_id,
+            badges=[index for index, e in enumerate(edges) if e.checkin is not None],
+            reaches=[line_reach(e.relationship.strength, e.relationship.stress) for e in edges],
         )
         ecomap.centre_id = layout.centre_id
         if with_layout:

@@ -83,8 +83,9 @@ def checkin(
     comment: str = "",
     refresh: bool = True,
 ) -> CheckIn:
-    """A check-in written straight to the database (for setting up flags), derived fields
-    refreshed like the services do."""
+    """A check-in written straight to the database (for setting up flags) with what the
+    services write when recording one (score, unrounded mean, the thresholds in force), derived
+    fields refreshed like the services do unless `refresh` is False."""
     answers = answers if answers is not None else items(9)
     if isinstance(when, date) and not isinstance(when, datetime):
         when = timezone.make_aware(datetime(when.year, when.month, when.day, 12))
@@ -100,6 +101,8 @@ def checkin(
         recorded_by=recorded_by,
         comment=comment,
         score=scoring.score(answers),
+        mean=scoring.mean(answers),
+        flagged_with=services.flag_thresholds_in_force(),
         **answers,
     )
     if refresh:

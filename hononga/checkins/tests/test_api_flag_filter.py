@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hononga.checkins import selectors, services
-from hononga.checkins.models import CheckIn, CheckInSettings
+from hononga.checkins.models import CheckIn
 from hononga.checkins.tests import factories as f
 from hononga.conftest import bearer
 
@@ -27,10 +27,14 @@ def ago(days):
 
 @pytest.fixture
 def story(relationship, person, worker, whanau):
+    return make_story(relationship, person, worker, whanau)
+
+
+def make_story(relationship, person, worker, whanau, aunty_name="Ngaio"):
     """Mere's check-ins a month apart, Aroha's mirror beside one of them, and an aunty's
     unfinished one (default thresholds: low < 8.0 or an item ≤ 5, dropped ≥ 1.0, reliable
     change > 1.31, gap ≥ 2 on an item). Scores: 9.0, 8.4, 7.0, 8.6 (mirror 9.0), 4.1, 3.1."""
-    aunty = f.member(whanau, "Ngaio")
+    aunty = f.member(whanau, aunty_name)
     c = {}
     c["steady"] = f.checkin(relationship, person, answers=f.items(9), when=ago(150))  # 9.0
     c["unsafe"] = f.checkin(relationship, person, answers=f.items(9, safety=4), when=ago(120))
@@ -109,24 +113,59 @@ def test_flag_combines_with_other_filters_and_pages(client, practitioner, story,
     ]
 
 
-@pytest.mark.parametrize(
-    "settings",
-    [
-        {},
-        {"low_score": Decimal("8.5"), "low_item": 3, "dropped": Decimal("0.5")},
-        {"dropped": Decimal("1.1"), "gap_item": Decimal("3.5"), "gap_mean": Decimal("0.3")},
-        {"default_sd": Decimal("0.50"), "default_alpha": Decimal("0.50"), "rci_z": Decimal("2")},
-        {"default_sd": Decimal("10"), "default_alpha": Decimal("0.10")},  # nothing is reliable
-    ],
-)
-def test_the_filter_agrees_with_the_flags_shown(client, practitioner, story, settings):
-    services.settings_get()
-    CheckInSettings.objects.filter(pk=1).update(**settings)
-    t = services.thresholds()
+SETTINGS = [
+    {},
+    {"low_score": Decimal("8.5"), "low_item": 3, "dropped": Decimal("0.5")},
+    {"dropped": Decimal("1.1"), "gap_item": Decimal("3.5"), "gap_mean": Decimal("0.3")},
+    {"default_sd": Decimal("0.50"), "default_alpha": Decimal("0.50"), "rci_z": Decimal("2")},
+    {"reliable_change_floor": Decimal("0.0"), "default_sd": Decimal("0.50")},
+    {"default_sd": Decimal("10"), "default_alpha": Decimal("0.10")},  # nothing is reliable
+]
+
+
+def change_settings(admin, changes):
+    current = services.settings_get()
+    services.settings_update(actor=admin, expected_version=current.version, changes=changes)
+
+
+def agrees(client, practitioner, checkins, label):
     for flag in FLAGS:
-        expected = {c.pk for c in story.values() if flag in selectors.flags_of(c, t)}
+        expected = {c.pk for c in checkins if flag in selectors.flags_of(c)}
         body = listed(client, practitioner, flag=flag)
-        assert {item["id"] for item in body["items"]} == expected, (flag, settings)
+        assert {item["id"] for item in body["items"]} == expected, (flag, label)
+        assert body["count"] == len(expected)
+
+
+def fresh(story):
+    return [
+        CheckIn.objects.select_related("counterpart", "flagged_with__in_effect").get(pk=c.pk)
+        for c in story.values()
+    ]
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_the_filter_agrees_with_the_flags_shown(
+    client, practitioner, admin_user, relationship, person, worker, whanau, settings
+):
+    change_settings(admin_user, settings)
+    story = make_story(relationship, person, worker, whanau)
+    agrees(client, practitioner, fresh(story), settings)
+
+
+def test_the_filter_reads_each_check_in_with_its_own_thresholds(
+    client, practitioner, admin_user, relationship, person, worker, whanau
+):
+    """Half the check-ins flagged under the defaults, half under other thresholds: the SQL
+    filter follows each check-in's own, as the flags shown do."""
+    earlier = make_story(relationship, person, worker, whanau)
+    before = {c.pk: selectors.flags_of(c) for c in fresh(earlier)}
+    change_settings(admin_user, SETTINGS[1] | SETTINGS[3])
+    other = f.member(whanau, "Tama")
+    later = make_story(f.relationship_between(whanau, other, worker), other, worker, whanau, "Ari")
+    everything = fresh(earlier) + fresh(later)
+    assert {c.pk: selectors.flags_of(c) for c in fresh(earlier)} == before
+    assert {c.flagged_with_id for c in fresh(later)} != {c.flagged_with_id for c in fresh(earlier)}
+    agrees(client, practitioner, everything, "mixed")
 
 
 def test_outsiders_see_no_flagged_check_ins(client, outsider, story):

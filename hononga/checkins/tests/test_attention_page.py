@@ -86,10 +86,10 @@ def test_an_empty_list_says_so(practitioner_client, worker, whanau):
     assert "None right now" in html and 'class="attention__item"' not in html
 
 
-def test_only_practitioners_and_facilitators_have_the_page(
+def test_practitioners_facilitators_and_supervisors_have_the_page(
     client, supervisor_client, admin_client_, practitioner_client
 ):
-    assert supervisor_client.get(URL).status_code == 404
+    assert supervisor_client.get(URL).status_code == 200
     assert admin_client_.get(URL).status_code == 404
     assert client.get(URL).status_code == 302  # to the login page
     assert practitioner_client.get(URL).status_code == 200

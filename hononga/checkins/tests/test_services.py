@@ -129,7 +129,7 @@ def test_a_mirror_is_paired_with_the_own_answer_nearest_in_time(
     own.refresh_from_db()
     assert own.counterpart_id == mirror.pk and mirror.counterpart_id == own.pk
     flags = scoring.checkin_flags(
-        score_value=own.score,
+        mean_value=own.mean,
         items=own.items(),
         previous=None,
         perspective="self",
@@ -407,31 +407,3 @@ def test_only_admins_change_thresholds_and_within_limits(practitioner, admin_use
     with pytest.raises(PracticeError):
         services.settings_update(actor=admin_user, expected_version=1, changes={"version": 9})
     assert CheckInSettings.objects.get().low_item == 5
-
-
-def test_the_agency_estimates_replace_the_defaults_from_100_complete_check_ins(
-    practitioner, relationship, person
-):
-    import random
-
-    rng = random.Random(4)
-    rows = []
-    for _ in range(99):
-        base = rng.randint(4, 9)
-        rows.append({k: min(10, max(0, base + rng.randint(-1, 1))) for k in f.ALL_EIGHT})
-    for i, answers in enumerate(rows):
-        f.checkin(
-            relationship,
-            person,
-            answers=answers,
-            when=timezone.now() - timedelta(days=i + 1),
-            refresh=False,
-        )
-    settings = services.estimates_refresh(force=True)
-    assert settings.estimated_n == 99 and not settings.uses_agency_estimates
-    assert services.thresholds().sd == 1.5
-    record(practitioner, relationship, person, items=f.items(7))
-    settings = services.settings_get()
-    assert settings.estimated_n == 100 and settings.uses_agency_estimates
-    assert settings.estimated_alpha_low < settings.estimated_alpha < settings.estimated_alpha_high
-    assert services.thresholds().sd == pytest.approx(settings.estimated_sd)

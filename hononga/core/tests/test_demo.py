@@ -31,8 +31,11 @@ def test_demo_data_loads_once_with_stable_logins(capsys):
     assert any("ā" in p.full_name or "ō" in p.full_name for p in Person.objects.all())
     people = Person.objects.count()
 
-    call_command("demo")  # idempotent
-    assert "already loaded" in capsys.readouterr().out
+    assert "Open http://127.0.0.1:8000/ and log in." in out
+
+    call_command("demo", "--port", "8001")  # idempotent; `PORT=8001 make run` passes the port
+    again = capsys.readouterr().out
+    assert "already loaded" in again and "Open http://127.0.0.1:8001/ and log in." in again
     assert Person.objects.count() == people
     assert Whanau.objects.count() == 12
     assert audit_verify().ok

@@ -91,6 +91,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument(
+            "--port", type=int, default=8000, help="The port to name in the address printed."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -106,7 +109,7 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo logins (password for all: hononga-demo):")
             for username, role, _preferred, _full, _team in DEMO_USERS:
                 self.stdout.write(f"  {username:<20} {role.label}")
-            self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in.\n")
+            self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and log in.\n")
 
     def _load_extensions(self) -> None:
         """Each app may add its own demo records in `hononga/<app>/demo.py`.

@@ -3,7 +3,6 @@ generated data: what `bench/scale.py` times and the tests hold to a flat query c
 
 from dataclasses import dataclass
 
-
 from hononga.accounts.models import Role, User
 from hononga.restorative.models import RestorativeProcess
 from hononga.whanau.models import Allocation

@@ -31,6 +31,12 @@ from hononga.factories import (
 from hononga.whanau.models import Person, Whanau
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings: Any, tmp_path: Any) -> None:
+    """Each test's audit checkpoints in its own directory (they live outside the database)."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
 @pytest.fixture
 def team_north(db: Any) -> Team:
     return TeamFactory(name="Team North", region=RegionFactory(name="Te Tai Tokerau"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_throughput import _setup, _throwaway_database  # noqa: E402
+from audit_throughput import _setup, _throwaway_database
 
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "20000"))
 BATCH = 5000

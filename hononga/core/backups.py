@@ -130,9 +130,16 @@ def backup(destination: Path | None = None) -> BackupResult:
     if connection.vendor == "postgresql":
         dump = target / PG_DUMP
         _run(
-            ["pg_dump", "-Fc", "--no-owner", "--no-privileges", "-f", str(dump)]
-            + _pg_args(db)
-            + [str(db["NAME"])],
+            [
+                "pg_dump",
+                "-Fc",
+                "--no-owner",
+                "--no-privileges",
+                "-f",
+                str(dump),
+                *_pg_args(db),
+                str(db["NAME"]),
+            ],
             _pg_env(db),
         )
     elif connection.vendor == "sqlite":
@@ -145,20 +152,21 @@ def backup(destination: Path | None = None) -> BackupResult:
         shutil.copytree(checkpoint_dir(), copied, ignore=shutil.ignore_patterns(".*"))
     else:
         copied.mkdir()
-    manifest = {
+    size = dump.stat().st_size
+    manifest: dict[str, Any] = {
         "format": "hononga-backup",
         "v": 1,
         "created_at": now.isoformat(),
         "database": connection.vendor,
         "file": dump.name,
         "sha256": _sha256(dump),
-        "size": dump.stat().st_size,
+        "size": size,
         "audit_seal": seal,
         "audit_link": link,
         "audit_key_ids": sorted(keyring().keys),  # ids only: the keys are never in a backup
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    return BackupResult(target, time.monotonic() - started, manifest["size"], seal)
+    return BackupResult(target, time.monotonic() - started, size, seal)
 
 
 def read_manifest(source: Path) -> dict[str, Any]:
@@ -200,10 +208,16 @@ def restore(source: Path) -> RestoreResult:
     connections.close_all()
     if connection.vendor == "postgresql":
         _run(
-            ["pg_restore", "--exit-on-error", "--no-owner", "--no-privileges", "-d"]
-            + [str(db["NAME"])]
-            + _pg_args(db)
-            + [str(dump)],
+            [
+                "pg_restore",
+                "--exit-on-error",
+                "--no-owner",
+                "--no-privileges",
+                "-d",
+                str(db["NAME"]),
+                *_pg_args(db),
+                str(dump),
+            ],
             _pg_env(db),
         )
     else:

@@ -30,7 +30,12 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
-        env={**os.environ, "HONONGA_ENV": "test", "DJANGO_SETTINGS_MODULE": "hononga.settings", **env},
+        env={
+            **os.environ,
+            "HONONGA_ENV": "test",
+            "DJANGO_SETTINGS_MODULE": "hononga.settings",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=180,
@@ -87,9 +92,7 @@ def test_a_damaged_backup_is_refused(tmp_path):
     backup.mkdir()
     (backup / "database.sqlite3").write_bytes(b"not a database")
     (backup / "manifest.json").write_text(
-        json.dumps(
-            {"format": "hononga-backup", "file": "database.sqlite3", "sha256": "0" * 64}
-        )
+        json.dumps({"format": "hononga-backup", "file": "database.sqlite3", "sha256": "0" * 64})
     )
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "AUDIT_KEYS": KEY}
     refused = _run(env, "manage.py", "restore", str(backup))

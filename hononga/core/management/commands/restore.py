@@ -1,4 +1,6 @@
-"""`hononga restore BACKUP`: into a fresh database, then verify the audit trail (docs/backups.md)."""
+"""`hononga restore BACKUP`: into a fresh database, then verify the audit trail.
+
+See docs/backups.md."""
 
 import sys
 from pathlib import Path

@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 WRITERS = int(os.environ.get("BENCH_WRITERS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 SEAL_EVERY = 5.0
+# BENCH_MODE=headlock: each writer also locks and updates one shared row in its transaction, as
+# the old chain head did — the same machine, the same moment, for comparison.
+MODE = os.environ.get("BENCH_MODE", "keyed")
 
 
 def _throwaway_database() -> tuple[str, object]:
@@ -68,18 +71,28 @@ def _setup() -> None:
     django.setup()
 
 
-def writer(until: float) -> None:
-    """One writer process: events, one per transaction, until the given time; prints the count."""
+def writer(seconds: float) -> None:
+    """One writer process: set up, say ready, wait for "go", then write events (one per
+    transaction) for `seconds`; print the count."""
     _setup()
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from hononga.audit.models import Action
     from hononga.audit.services import record_event
 
+    connection.ensure_connection()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    until = time.time() + seconds
     written = 0
     pid = os.getpid()
+    cpu0 = time.process_time()
     while time.time() < until:
         with transaction.atomic():
+            if MODE == "headlock":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT n FROM bench_head WHERE id = 1 FOR UPDATE")
+                    cursor.execute("UPDATE bench_head SET n = n + 1 WHERE id = 1")
             record_event(
                 actor=None,
                 actor_username=f"bench-{pid}",
@@ -89,13 +102,16 @@ def writer(until: float) -> None:
                 data={"page": "whanau", "n": written},
             )
         written += 1
-    print(written)
+    print(written, time.process_time() - cpu0)
 
 
-def sealer(until: float) -> None:
+def sealer(seconds: float) -> None:
     _setup()
     from hononga.audit.sealer import seal_pending
 
+    print("ready", flush=True)
+    sys.stdin.readline()
+    until = time.time() + seconds
     while time.time() < until:
         time.sleep(max(0.0, min(SEAL_EVERY, until - time.time())))
         seal_pending()
@@ -117,22 +133,31 @@ def main() -> None:
 
     try:
         call_command("migrate", verbosity=0)
-        from django.db import connections
+        from django.db import connection, connections
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_head (id integer PRIMARY KEY, n bigint)")
+            cursor.execute("INSERT INTO bench_head VALUES (1, 0)")
 
         connections.close_all()
-        start = time.time() + 3.0  # every process set up before the clock starts
-        until = start + SECONDS
         procs = [
             subprocess.Popen(  # noqa: S603 (this script, with a number)
-                [sys.executable, __file__, "writer", str(until)],
+                [sys.executable, __file__, role, str(SECONDS)],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            for _ in range(WRITERS)
+            for role in ["writer"] * WRITERS + ["sealer"]
         ]
-        seal_proc = subprocess.Popen([sys.executable, __file__, "sealer", str(until)])  # noqa: S603
-        counts = [int(p.communicate()[0].strip() or 0) for p in procs]
-        seal_proc.wait()
+        for proc in procs:  # every process set up and connected before the clock starts
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        outputs = [proc.communicate()[0] for proc in procs]
+        counts = [int(out.split()[0]) for out in outputs[:-1]]
+        cpu = sum(float(out.split()[1]) for out in outputs[:-1])
         load = os.getloadavg()[0]
         written = sum(counts)
         rate = written / SECONDS
@@ -142,8 +167,15 @@ def main() -> None:
         t0 = time.monotonic()
         result = audit_verify()
         verify_seconds = time.monotonic() - t0
-        print(f"{kind}, {WRITERS} writer processes for {SECONDS:.0f} s (load average {load:.1f})")
+        print(
+            f"{kind}, mode {MODE}, {WRITERS} writer processes for {SECONDS:.0f} s "
+            f"(load average {load:.1f}, {os.cpu_count()} cores)"
+        )
         print(f"  events written: {written} = {rate:,.0f} events/s (per writer: {counts})")
+        print(
+            f"  writers' own CPU: {cpu:.1f} s = {cpu * 1000 / max(written, 1):.2f} ms an event "
+            f"({written / max(cpu, 1e-9):,.0f} events per CPU-second of the writers)"
+        )
         print(
             f"  sealed during the run: {written - final.sealed}; left for the last run: "
             f"{final.sealed} (sealed in {seal_seconds:.1f} s)"

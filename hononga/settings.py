@@ -5,7 +5,9 @@ HONONGA_ENV chooses the profile: "development" (default; `make run`), "test" (py
 DATABASE_URL points every command at a database; the default is SQLite under var/.
 """
 
+import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -280,6 +282,9 @@ if not (AUDIT_KEYS or AUDIT_KEY_FILE):
 AUDIT_CHECKPOINT_DIR = Path(
     env("AUDIT_CHECKPOINT_DIR", str(SHARED_STORAGE_DIR / "audit-checkpoints"))
 )
+if HONONGA_ENV == "test" and "AUDIT_CHECKPOINT_DIR" not in os.environ:
+    # Test databases are made afresh; so are their checkpoint stores (pytest: one per test).
+    AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="hononga-test-checkpoints-"))
 
 # Security headers. No inline script or style anywhere, so the policy can be strict.
 CONTENT_SECURITY_POLICY = {

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.measures",
 ]
 
 MIDDLEWARE = [

@@ -93,9 +93,15 @@ def _group_field(group: Group | None, path: str, practitioner: str | None) -> st
 
 
 def raw_counts(
-    scope: Scope, period: Period, group: Group | None, *, today: date | None = None
+    scope: Scope,
+    period: Period,
+    group: Group | None,
+    *,
+    today: date | None = None,
+    current_only: bool = False,
 ) -> dict[Any, dict[str, Any]]:
-    """Unrounded counts (and the score sum) for every group key (None: the whole population)."""
+    """Unrounded counts (and the score sum) for every group key (None: the whole population).
+    `current_only`: only the sources of the figures about today (whānau, processes, items)."""
     today = today or timezone.localdate()
     start, end = _aware(period.start), _aware(period.end)
     found: dict[Any, dict[str, Any]] = {}
@@ -104,20 +110,6 @@ def raw_counts(
         for key, values in rows.items():
             found.setdefault(key, {}).update({k: v or 0 for k, v in values.items()})
 
-    # Whānau worked with (allocations overlapping the period).
-    merge(
-        _grouped(
-            Allocation.objects.filter(
-                scope.q("whanau__"),
-                Q(ended__isnull=True) | Q(ended__gte=period.start),
-                archived_at__isnull=True,
-                whanau__archived_at__isnull=True,
-                started__lte=period.last_day,
-            ),
-            _group_field(group, "whanau__", "user_id"),
-            whanau_worked_with=Count("whanau_id", distinct=True),
-        )
-    )
     # Open whānau today.
     if group == "practitioner":
         merge(
@@ -143,85 +135,100 @@ def raw_counts(
             whanau_open=Count("id"),
         )
     )
-    # Contacts: the WITH/TO/FOR/NOT mix, decisions, screening under an advisory.
-    in_person = Q(mode__in=[str(m) for m in IN_PERSON_MODES], under_advisory=True)
-    contacts = (
-        Contact.objects.filter(
-            scope.q("whanau__"),
-            archived_at__isnull=True,
-            occurred_at__gte=start,
-            occurred_at__lt=end,
-        )
-        .annotate(day=TruncDate("occurred_at"))
-        .annotate(
-            under_advisory=Exists(
-                Advisory.objects.filter(
-                    Q(ends__isnull=True) | Q(ends__gte=OuterRef("day")),
+    if not current_only:
+        # Whānau worked with (allocations overlapping the period).
+        merge(
+            _grouped(
+                Allocation.objects.filter(
+                    scope.q("whanau__"),
+                    Q(ended__isnull=True) | Q(ended__gte=period.start),
                     archived_at__isnull=True,
-                    regions=OuterRef("whanau__region_id"),
-                    starts__lte=OuterRef("day"),
-                )
-            ),
-            screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk"))),
-        )
-    )
-    merge(
-        _grouped(
-            contacts,
-            _group_field(group, "whanau__", "practitioner_id"),
-            contacts=Count("id"),
-            contacts_with=Count("id", filter=Q(quadrant=Quadrant.WITH)),
-            contacts_to=Count("id", filter=Q(quadrant=Quadrant.TO)),
-            contacts_for=Count("id", filter=Q(quadrant=Quadrant.FOR)),
-            contacts_not=Count("id", filter=Q(quadrant=Quadrant.NOT)),
-            decisions_made=Count(
-                "id", filter=Q(decisions_with__in=[DecisionsWith.YES, DecisionsWith.NO])
-            ),
-            decisions_with=Count("id", filter=Q(decisions_with=DecisionsWith.YES)),
-            in_person_advisory=Count("id", filter=in_person),
-            in_person_screened=Count("id", filter=in_person & Q(screened=True)),
-        )
-    )
-    # Check-in links sent and answered.
-    merge(
-        _grouped(
-            CheckInLink.objects.filter(
-                scope.q("relationship__whanau__"), created_at__gte=start, created_at__lt=end
-            ),
-            _group_field(group, "relationship__whanau__", "created_by_id"),
-            links_sent=Count("id"),
-            links_answered=Count("id", filter=Q(used_at__isnull=False)),
-        )
-    )
-    # What whānau said: their own check-ins.
-    settings = settings_get()
-    low = Q(mean__lt=float(settings.low_score))
-    for item in ITEMS:
-        low |= Q(**{f"{item}__lte": settings.low_item})
-    checkins = CheckIn.objects.filter(
-        scope.q("relationship__whanau__"),
-        perspective=Perspective.SELF,
-        archived_at__isnull=True,
-        mean__isnull=False,
-        answered_at__gte=start,
-        answered_at__lt=end,
-    )
-    if group == "practitioner":
-        # The practitioner is the side of the relationship that is a staff member.
-        checkins = checkins.annotate(
-            practitioner=Coalesce(
-                "relationship__person_a__user_id", "relationship__person_b__user_id"
+                    whanau__archived_at__isnull=True,
+                    started__lte=period.last_day,
+                ),
+                _group_field(group, "whanau__", "user_id"),
+                whanau_worked_with=Count("whanau_id", distinct=True),
             )
         )
-    merge(
-        _grouped(
-            checkins,
-            _group_field(group, "relationship__whanau__", "practitioner"),
-            checkins_own=Count("id"),
-            score_sum=Sum("mean"),
-            checkins_low=Count("id", filter=low),
+        # Contacts: the WITH/TO/FOR/NOT mix, decisions, screening under an advisory.
+        in_person = Q(mode__in=[str(m) for m in IN_PERSON_MODES], under_advisory=True)
+        contacts = (
+            Contact.objects.filter(
+                scope.q("whanau__"),
+                archived_at__isnull=True,
+                occurred_at__gte=start,
+                occurred_at__lt=end,
+            )
+            .annotate(day=TruncDate("occurred_at"))
+            .annotate(
+                under_advisory=Exists(
+                    Advisory.objects.filter(
+                        Q(ends__isnull=True) | Q(ends__gte=OuterRef("day")),
+                        archived_at__isnull=True,
+                        regions=OuterRef("whanau__region_id"),
+                        starts__lte=OuterRef("day"),
+                    )
+                ),
+                screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk"))),
+            )
         )
-    )
+        merge(
+            _grouped(
+                contacts,
+                _group_field(group, "whanau__", "practitioner_id"),
+                contacts=Count("id"),
+                contacts_with=Count("id", filter=Q(quadrant=Quadrant.WITH)),
+                contacts_to=Count("id", filter=Q(quadrant=Quadrant.TO)),
+                contacts_for=Count("id", filter=Q(quadrant=Quadrant.FOR)),
+                contacts_not=Count("id", filter=Q(quadrant=Quadrant.NOT)),
+                decisions_made=Count(
+                    "id", filter=Q(decisions_with__in=[DecisionsWith.YES, DecisionsWith.NO])
+                ),
+                decisions_with=Count("id", filter=Q(decisions_with=DecisionsWith.YES)),
+                in_person_advisory=Count("id", filter=in_person),
+                in_person_screened=Count("id", filter=in_person & Q(screened=True)),
+            )
+        )
+        # Check-in links sent and answered.
+        merge(
+            _grouped(
+                CheckInLink.objects.filter(
+                    scope.q("relationship__whanau__"), created_at__gte=start, created_at__lt=end
+                ),
+                _group_field(group, "relationship__whanau__", "created_by_id"),
+                links_sent=Count("id"),
+                links_answered=Count("id", filter=Q(used_at__isnull=False)),
+            )
+        )
+        # What whānau said: their own check-ins.
+        settings = settings_get()
+        low = Q(mean__lt=float(settings.low_score))
+        for item in ITEMS:
+            low |= Q(**{f"{item}__lte": settings.low_item})
+        checkins = CheckIn.objects.filter(
+            scope.q("relationship__whanau__"),
+            perspective=Perspective.SELF,
+            archived_at__isnull=True,
+            mean__isnull=False,
+            answered_at__gte=start,
+            answered_at__lt=end,
+        )
+        if group == "practitioner":
+            # The practitioner is the side of the relationship that is a staff member.
+            checkins = checkins.annotate(
+                practitioner=Coalesce(
+                    "relationship__person_a__user_id", "relationship__person_b__user_id"
+                )
+            )
+        merge(
+            _grouped(
+                checkins,
+                _group_field(group, "relationship__whanau__", "practitioner"),
+                checkins_own=Count("id"),
+                score_sum=Sum("mean"),
+                checkins_low=Count("id", filter=low),
+            )
+        )
     if group == "practitioner":
         return found  # restorative figures are the team's (whānau-level), not a practitioner's
     # Restorative processes: referred, held, closed in the period; stages and waits today.
@@ -284,6 +291,8 @@ def raw_counts(
             items_overdue=Count("id", filter=Q(status=ItemStatus.OPEN, due__lt=today)),
         )
     )
+    if current_only:
+        return found
     # People harmed in processes held in the period, and whether they were followed up.
     merge(
         _grouped(
@@ -411,16 +420,22 @@ def table(
     today: date | None = None,
     measures: list[Measure] | None = None,
     total_label: str = "",
+    current_only: bool = False,
 ) -> Table:
     """Figures for the population and (if `groups` is given) each of its groups, in the order
-    given (name order: never a league table)."""
+    given (name order: never a league table). `current_only`: just the figures about today
+    (`period` must then be the current one)."""
     today = today or timezone.localdate()
     chosen = measures or MEASURES
+    if current_only:
+        chosen = [m for m in chosen if m.current]
     result = Table(scope=scope, period=period, confidential=confidential, measures=chosen)
     if groups is not None and group is not None:
-        rows = raw_counts(scope, period, group, today=today)
+        rows = raw_counts(scope, period, group, today=today, current_only=current_only)
         if group == "practitioner":
-            total_raw = raw_counts(scope, period, None, today=today)[None]
+            total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[
+                None
+            ]
             row_measures = [m for m in chosen if m.per_practitioner]
         else:
             total_raw = totals(rows)
@@ -444,7 +459,7 @@ def table(
                 )
             )
     else:
-        total_raw = raw_counts(scope, period, None, today=today)[None]
+        total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[None]
     result.total = Row(
         key=None,
         label=total_label,

@@ -36,20 +36,24 @@ KIND_LABELS = {
 
 
 class PeriodForm(forms.Form):
-    """A fixed period: its kind, then one of the last 24 months' periods of that kind."""
+    """A fixed period: its length, then one of the last 24 months' periods of that length."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Periods of a"), choices=KIND_LABELS.items())
-    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("Period length"), choices=KIND_LABELS.items())
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        required=False,
+        max_length=10,
+        widget=forms.Select,
+        help_text=gettext_lazy("After changing the length, press Show to list its periods."),
+    )
 
-    def __init__(self, *args: Any, today: Any, default_kind: str = "month", **kwargs: Any):
+    def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kind = self.data.get("kind") if self.is_bound else default_kind
+        kind = (self.data.get("kind") if self.is_bound else None) or self.initial.get("kind")
         kind = kind if kind in periods.KINDS else "month"
         self.today = today
         self.choices = periods.page_choices(kind, today)  # type: ignore[arg-type]
-        field = self.fields["period"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101
-        field.choices = [
+        self.fields["period"].widget.choices = [
             (
                 p.key,
                 _("%(period)s (so far)") % {"period": p.label}
@@ -59,16 +63,26 @@ class PeriodForm(forms.Form):
             for p in self.choices
         ]
 
+    def clean_period(self) -> str:
+        key = self.cleaned_data.get("period") or ""
+        if not key or any(p.key == key for p in self.choices):
+            return key
+        try:
+            periods.parse(key, self.today)
+        except periods.PeriodError:
+            raise forms.ValidationError(
+                _("Choose one of the periods in the list."), code="invalid"
+            ) from None
+        return ""  # a period of another length: the length was just changed, use its default
+
     def chosen(self, default_complete: bool) -> periods.Period:
         data = self.cleaned_data if self.is_bound else {}
         key = data.get("period")
         for p in self.choices:
             if p.key == key:
                 return p
-        if default_complete and len(self.choices) > 1:
-            return (
-                self.choices[1] if not self.choices[0].is_complete(self.today) else self.choices[0]
-            )
+        if default_complete and not self.choices[0].is_complete(self.today):
+            return self.choices[1]
         return self.choices[0]
 
 
@@ -79,7 +93,10 @@ def _period_form(request: AuthedRequest, *, default_complete: bool) -> tuple[Per
     if bound and not form.is_valid():
         # Keep the page usable: the default period, the form's message at the top.
         return form, PeriodForm(None, today=today).chosen(default_complete), 400
-    return form, form.chosen(default_complete), 200
+    period = form.chosen(default_complete)
+    if not bound:
+        form = PeriodForm(None, today=today, initial={"kind": period.kind, "period": period.key})
+    return form, period, 200
 
 
 def _query(period: periods.Period, **extra: Any) -> str:
@@ -117,7 +134,7 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
     if not access.is_supervisor(user):
         raise Http404
     team = access.get_team(user, pk)
-    form, period, status = _period_form(request, default_complete=False)
+    form, period, status = _period_form(request, default_complete=True)
     today = timezone.localdate()
     practitioners: list[User] = checkin_selectors.attention_practitioners(user=user, team=team)
     groups = [(p.pk, p.display_name) for p in practitioners]
@@ -132,6 +149,16 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         total_label=team.name,
     )
     previous = compute.table(scope, period.previous(), confidential=False, today=today)
+    # Figures about today (open whānau, processes by stage, overdue items), whatever the period.
+    now = compute.table(
+        scope,
+        periods.period_of("month", today),
+        groups=groups,
+        group="practitioner",
+        confidential=False,
+        today=today,
+        current_only=True,
+    )
     # The team's attention list: counts per practitioner, and the first page with reasons.
     items = checkin_selectors.attention_items(user=user, team=team, today=today)
     needing = Counter(item.practitioner.pk for item in items)
@@ -154,14 +181,16 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         request=request,
     )
     assert current.total is not None and previous.total is not None  # noqa: S101
+    assert now.total is not None  # noqa: S101
     rows = [
         {
             "row": row,
+            "now": now_row,
             "needing": needing.get(row.key, 0),
             "overdue": overdue.get(row.key, 0),
             "contacts_url": _contacts_url(period, row.key),
         }
-        for row in current.rows
+        for row, now_row in zip(current.rows, now.rows, strict=True)
     ]
     return render(
         request,
@@ -175,11 +204,15 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
             "rows": rows,
             "total": current.total,
             "previous": previous.total,
+            "now": now.total,
             "needing_total": len(items),
             "overdue_total": sum(overdue.values()),
             "attention": shown,
             "topics": by_topic([m for m in MEASURES if m.per_practitioner and not m.current]),
-            "team_topics": by_topic([m for m in MEASURES if not m.per_practitioner]),
+            "team_topics": by_topic(
+                [m for m in MEASURES if not m.per_practitioner and not m.current]
+            ),
+            "team_today": [m for m in MEASURES if m.current and not m.per_practitioner],
             "contacts_url": _contacts_url(period, None),
             "quadrants": ["with", "to", "for", "not"],
         },

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.measures",
 ]
 
 MIDDLEWARE = [

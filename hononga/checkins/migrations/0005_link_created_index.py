@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkins', '0004_link_sends'),
-        ('relationships', '0003_consent_contact_by_text_and_email'),
-        ('whanau', '0002_immunisation_per_disease'),
+        ("checkins", "0004_link_sends"),
+        ("relationships", "0003_consent_contact_by_text_and_email"),
+        ("whanau", "0002_immunisation_per_disease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='checkinlink',
-            index=models.Index(fields=['created_at'], name='checkinlink_created_idx'),
+            model_name="checkinlink",
+            index=models.Index(fields=["created_at"], name="checkinlink_created_idx"),
         ),
     ]

@@ -1,14 +1,17 @@
 """The generator's audit events, written in the trail's own format.
 
 Kept apart so that the generator has one place that knows the format: events are collected
-while the data is made, then written in time order as one chain continuing from the head, each
-carrying the hash of the one before (`AuditEvent.compute_hash`), and the head moved to the last.
+while the data is made, then built by the audit app's own `build_event` (content digest and key
+id), written in time order in bulk, and sealed by the audit sealer (`seal_pending`), which gives
+them the next seal numbers and links of the chain.
 """
 
 from datetime import datetime
 from typing import Any
 
-from hononga.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from hononga.audit.models import AuditEvent
+from hononga.audit.sealer import seal_pending
+from hononga.audit.services import build_event
 from hononga.synthetic.loader import BulkWriter
 
 
@@ -33,16 +36,13 @@ class AuditTrail:
 
 
 def write(w: BulkWriter, trail: AuditTrail) -> int:
-    """Chain the collected events (oldest first) onto the trail and buffer them in `w`."""
-    head, _created = AuditHead.objects.get_or_create(pk=1)
+    """Buffer the collected events (oldest first) in `w`, unsealed; `seal` chains them."""
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    previous = head.last_hash or GENESIS_HASH
     trail.events.sort(key=lambda e: e[0])
     for number, (at, actor_id, username, action, t_type, t_id, whanau_id, summary) in enumerate(
         trail.events, start=last + 1
     ):
-        event = AuditEvent(
-            id=number,
+        event = build_event(
             at=at,
             actor_id=actor_id,
             actor_username=username,
@@ -50,36 +50,17 @@ def write(w: BulkWriter, trail: AuditTrail) -> int:
             target_type=t_type,
             target_id=t_id,
             whanau_id=whanau_id,
-            summary=summary[:300],
-            reason="",
-            ip_address=None,
+            summary=summary,
             data={"synthetic": True},
-            prev_hash=previous,
         )
-        event.hash = event.compute_hash()
-        previous = event.hash
-        w.add_many(
-            AuditEvent,
-            [
-                {
-                    "id": number,
-                    "at": at,
-                    "actor_id": actor_id,
-                    "actor_username": username,
-                    "action": action,
-                    "target_type": t_type,
-                    "target_id": t_id,
-                    "whanau_id": whanau_id,
-                    "summary": event.summary,
-                    "reason": "",
-                    "ip_address": None,
-                    "data": event.data,
-                    "prev_hash": event.prev_hash,
-                    "hash": event.hash,
-                }
-            ],
-        )
+        row = {f.attname: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields}
+        row["id"] = number
+        w.add_many(AuditEvent, [row])
     count = len(trail.events)
-    AuditHead.objects.filter(pk=1).update(last_hash=previous, count=head.count + count)
     trail.events = []
     return count
+
+
+def seal(*, checkpoint: bool = True) -> int:
+    """Chain every unsealed event (the sealer's own batches), with a checkpoint at the end."""
+    return seal_pending(checkpoint=checkpoint).sealed

@@ -187,9 +187,6 @@ def clear_synthetic() -> None:
             cursor.execute("PRAGMA defer_foreign_keys = ON")
             for table in tables:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-    from hononga.audit.models import AuditHead
-
-    AuditHead.objects.get_or_create(pk=1)
 
 
 class Ids:
@@ -243,6 +240,7 @@ def generate(
     *,
     seed: int = 20261130,
     replace: bool = False,
+    checkpoint: bool = True,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> Generated:
     import time as clock
@@ -445,6 +443,10 @@ def generate(
         result.timings["audit"] = clock.perf_counter() - stage
         progress("indexes: rebuilding")
     result.timings.update(bulk_timings)
+    stage = clock.perf_counter()
+    progress("audit trail: sealing")
+    audit_rows.seal(checkpoint=checkpoint)
+    result.timings["seal"] = clock.perf_counter() - stage
     reset_sequences(w.tables)
     stage = clock.perf_counter()
     if connection.vendor == "postgresql":

@@ -145,6 +145,7 @@ def test_the_audit_trail_verifies(agency):
     result = audit_verify()
     assert result.ok, result.message
     assert result.checked == agency.counts["audit_auditevent"]
+    assert result.unsealed == 0 and result.last_seal == result.checked
 
 
 def test_the_synthetic_practitioner_can_log_in_and_sees_their_whanau(agency, client):

@@ -33,6 +33,8 @@ def _production_settings() -> None:
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # the timings are printed here
+    # The development key that `hononga generate` (development settings) sealed the trail with.
+    os.environ.setdefault("AUDIT_KEY_FILE", str(ROOT / "var" / "audit-keys.json"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hononga.settings")
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         # `make bench` runs every script on SQLite: this one needs a generated PostgreSQL

@@ -71,9 +71,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hononga.core.middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hononga.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,8 +115,16 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'hononga.sqlite3'}"),
         conn_max_age=60 if PRODUCTION else 0,
+        # A kept connection is checked before each request reuses it (a restarted database or
+        # a PgBouncer that closed it gives a new one, not an error page).
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Behind PgBouncer in transaction mode a server-side cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Safe under concurrent writers (see shared/TOOLING.md).
     DATABASES["default"]["OPTIONS"] = {
@@ -160,7 +170,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 # Sessions: end after an hour without activity, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding expiry without a write per request: hononga.core.middleware.SlidingSessionMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -309,6 +320,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # The load balancer's health check may call the host over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -322,6 +335,17 @@ if PRODUCTION:
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# With more than one app host, a shared cache makes the public-link rate limits exact
+# (hononga/checkins/ratelimit.py); sessions and login throttling already live in the database.
+if env("REDIS_URL", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL", ""),
+            "KEY_PREFIX": "hononga",
+        }
+    }
+
 # How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = timedelta(hours=4)
 # API tokens expire unless renewed.
@@ -332,5 +356,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request with its server time (RequestTimingMiddleware).
+        "hononga.requests": {
+            "level": env("REQUEST_LOG_LEVEL", "WARNING" if HONONGA_ENV == "test" else "INFO")
+        },
+    },
 }

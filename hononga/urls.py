@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hononga.api import api
+from hononga.core import health
 from hononga.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hononga.accounts.urls")),
     path("audit/", include("hononga.audit.urls")),

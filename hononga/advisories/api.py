@@ -13,7 +13,7 @@ from ninja.responses import Status
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS
+from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS, BodyId, Id, PathId, Version
 from hononga.core.errors import sent_version
 from hononga.core.pagination import Pagination
 from hononga.whanau import access as whanau_access
@@ -102,25 +102,25 @@ class AdvisoryIn(Schema):
     title: str = Field("", max_length=200)
     condition: str = Field("", max_length=20)
     disease_name: str = Field("", max_length=100)
-    regions: list[int] = Field(default_factory=list, max_length=100)
+    regions: list[BodyId] = Field(default_factory=list, max_length=100)
     starts: date | None = None
     ends: date | None = None
     guidance: str = Field("", max_length=10000)
 
 
 class AdvisoryPatch(Schema):
-    version: int
+    version: Version
     title: str | None = Field(None, max_length=200)
     condition: str | None = Field(None, max_length=20)
     disease_name: str | None = Field(None, max_length=100)
-    regions: list[int] | None = Field(None, max_length=100)
+    regions: list[BodyId] | None = Field(None, max_length=100)
     starts: date | None = None
     ends: date | None = None
     guidance: str | None = Field(None, max_length=10000)
 
 
 class ScreeningIn(Schema):
-    whanau: int
+    whanau: BodyId
     planned_mode: str | None = None
     answers: dict[str, bool] = Field(
         default_factory=dict,
@@ -129,7 +129,7 @@ class ScreeningIn(Schema):
     practitioner_immunisation: str | None = Field(
         None, description="Your own status, where `asks_practitioner_immunisation`."
     )
-    people_present: list[int] = Field(
+    people_present: list[BodyId] = Field(
         default_factory=list,
         max_length=200,
         description="Everyone who will be there (at least one): their recorded status is read.",
@@ -240,7 +240,7 @@ class ImmunisationIn(Schema):
     evidence: str = Field("", max_length=20)
     source: str = Field("", max_length=200)
     as_at: date | None = None
-    version: int | None = Field(None, description="The version you read (stale: 409).")
+    version: Version | None = Field(None, description="The version you read (stale: 409).")
 
 
 def _admin(user: User) -> None:
@@ -288,7 +288,7 @@ def list_rule_tables(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/advisories/{advisory_id}", response={200: AdvisoryOut, **READ_ERRORS})
-def get_advisory(request: HttpRequest, advisory_id: int) -> Advisory:
+def get_advisory(request: HttpRequest, advisory_id: int = PathId) -> Advisory:
     advisory = Advisory.objects.filter(pk=advisory_id).first()
     if advisory is None:
         raise Http404
@@ -296,7 +296,9 @@ def get_advisory(request: HttpRequest, advisory_id: int) -> Advisory:
 
 
 @router.patch("/advisories/{advisory_id}", response={200: AdvisoryOut, **WRITE_ERRORS})
-def update_advisory(request: HttpRequest, advisory_id: int, payload: AdvisoryPatch) -> Advisory:
+def update_advisory(
+    request: HttpRequest, payload: AdvisoryPatch, advisory_id: int = PathId
+) -> Advisory:
     user = _user(request)
     _admin(user)
     changes = payload.dict(exclude_unset=True)
@@ -350,7 +352,7 @@ def _immunisation_rows(user: User, person_id: int) -> list[dict[str, Any]]:
     "/people/{person_id}/immunisations", response={200: list[ImmunisationOut], **READ_ERRORS}
 )
 @paginate(Pagination)
-def list_immunisations(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+def list_immunisations(request: HttpRequest, person_id: int = PathId) -> list[dict[str, Any]]:
     """A person's immunisation status for each disease that records one, and whether it counts
     as evidence of immunity in a screening today (documented, consented, not too old)."""
     user = _user(request)
@@ -371,7 +373,7 @@ def list_immunisations(request: HttpRequest, person_id: int) -> list[dict[str, A
     response={200: list[ImmunisationOut], **WRITE_ERRORS},
 )
 def record_immunisation(
-    request: HttpRequest, person_id: int, disease: str, payload: ImmunisationIn
+    request: HttpRequest, disease: str, payload: ImmunisationIn, person_id: int = PathId
 ) -> list[dict[str, Any]]:
     """Record one disease's status, with how it is known (`evidence`: record, test,
     born_before_1969 for measles, or word). Needs the person's consent where they can give it."""
@@ -393,7 +395,7 @@ def record_immunisation(
 
 @router.get("/screenings", response={200: list[ScreeningOut], **READ_ERRORS})
 @paginate(Pagination)
-def list_screenings(request: HttpRequest, whanau: int | None = None) -> Any:
+def list_screenings(request: HttpRequest, whanau: Id | None = None) -> Any:
     user = _user(request)
     qs = (
         services.screenings_for_user(user)
@@ -414,7 +416,7 @@ def list_screenings(request: HttpRequest, whanau: int | None = None) -> Any:
 
 
 @router.get("/screenings/{screening_id}", response={200: ScreeningOut, **READ_ERRORS})
-def get_screening(request: HttpRequest, screening_id: int) -> Screening:
+def get_screening(request: HttpRequest, screening_id: int = PathId) -> Screening:
     user = _user(request)
     screening = (
         services.screenings_for_user(user)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
+from ninja import Path, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import (
@@ -165,6 +165,9 @@ class Forbid(Schema):
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # In JSON bodies, where types are exact ("5" is not a number, 1.0 is not an id):
 BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# An id in a path: `def get_x(request, x_id: int = PathId)`. All three are the same range, so an id
+# the database cannot hold is a 422 (or 404), never an overflow in the database (500).
+PathId: Any = Path(..., ge=1, le=MAX_ID)
 Day = Annotated[date, BeforeValidator(_iso_date_only), Field(examples=["2026-11-02"])]
 Version = Annotated[
     StrictInt,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, field_validator
@@ -32,6 +32,7 @@ from hononga.core.api import (
     Day,
     Forbid,
     Id,
+    PathId,
     Reason,
     SearchText,
     Version,
@@ -56,8 +57,6 @@ from hononga.whanau.models import (
 )
 
 router = Router(tags=["whanau"])
-
-PathId = Path(..., ge=1, le=2**63 - 1)
 
 
 def _fits_search_key(value: str) -> str:

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hononga.core",
     "hononga.accounts",
     "hononga.audit",
@@ -74,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hononga.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -153,6 +158,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "hononga.accounts.lockout.username_for_lockout"  # fits axes' column
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Second factor (TOTP with recovery codes, django-otp): every staff member must have one when
+# SECOND_FACTOR_REQUIRED (on by default in production) or when an administrator requires it
+# agency-wide (Manage → Security). Anyone who has one is asked for a code after the password.
+# Creating an API token needs a code entered within SECOND_FACTOR_FRESH.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=PRODUCTION)
+SECOND_FACTOR_FRESH = timedelta(minutes=10)
+SECOND_FACTOR_MAX_FAILURES = 5  # wrong codes in a row, then locked for SECOND_FACTOR_LOCKOUT
+SECOND_FACTOR_LOCKOUT = timedelta(minutes=15)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Hononga")
 
 # Sessions: end after an hour without activity, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60
@@ -298,10 +313,23 @@ BREAK_GLASS_DURATION = timedelta(hours=4)
 # API tokens expire unless renewed.
 API_TOKEN_LIFETIME = timedelta(days=90)
 
+# Paths that carry a one-time token after the prefix (the check-in links): masked in every log
+# record, with API tokens, passwords and session ids (hononga/core/logfilter.py).
+SECRET_PATH_PREFIXES = ["/c/"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks secrets: add "filters": ["mask_secrets"] to any handler added here.
+    "filters": {"mask_secrets": {"()": "hononga.core.logfilter.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers (console when DEBUG, mail_admins) do not mask: replace them, so
+        # its records (django.request, django.security.*, django.server) reach only ours.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+        "django.server": {"level": "INFO", "handlers": [], "propagate": True},
+    },
 }

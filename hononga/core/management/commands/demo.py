@@ -109,6 +109,16 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo logins (password for all: hononga-demo):")
             for username, role, _preferred, _full, _team in DEMO_USERS:
                 self.stdout.write(f"  {username:<20} {role.label}")
+            if settings.SECOND_FACTOR_REQUIRED:
+                self.stdout.write(
+                    "A second factor is required (SECOND_FACTOR_REQUIRED): each login sets up "
+                    "an authenticator app at first."
+                )
+            else:
+                self.stdout.write(
+                    "No second factor is required here (development): the password logs in. "
+                    "Production requires one; try it on the account page."
+                )
             self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and log in.\n")
 
     def _load_extensions(self) -> None:

@@ -57,5 +57,7 @@ def test_enrolment_then_logging_in_with_a_code(page, live_server, settings):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kia ora, Aroha")
 
     page.goto(f"{live_server.url}/accounts/me/")
-    expect(page.get_by_text("9 recovery codes left").or_(page.get_by_text("10 recovery codes left"))).to_be_visible()
+    expect(
+        page.get_by_text("9 recovery codes left").or_(page.get_by_text("10 recovery codes left"))
+    ).to_be_visible()
     axe_check(page, "account-with-second-factor")

@@ -26,7 +26,7 @@ from hononga.accounts.models import ApiToken, hash_token
 from hononga.advisories.api import router as advisories_router
 from hononga.checkins.api import router as checkins_router
 from hononga.contacts.api import router as contacts_router
-from hononga.core.api import PROBLEM, problem
+from hononga.core.api import PROBLEM, WholeNumberParser, problem
 from hononga.core.errors import ConflictError, NotFound, PracticeError
 from hononga.relationships.api import router as relationships_router
 from hononga.restorative.api import router as restorative_router
@@ -91,6 +91,7 @@ api = HonongaAPI(
     "failures list each field in `errors`.",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=WholeNumberParser(),
 )
 
 

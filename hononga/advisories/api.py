@@ -1,7 +1,7 @@
 """API for practice advisories (admin writes) and screenings (practitioners)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -13,7 +13,17 @@ from ninja.responses import Status
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS, BodyId, Id, PathId, Version
+from hononga.core.api import (
+    CLEAN_TEXT,
+    ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    Id,
+    PathId,
+    Version,
+    text,
+)
 from hononga.core.errors import sent_version
 from hononga.core.pagination import Pagination
 from hononga.whanau import access as whanau_access
@@ -22,6 +32,13 @@ from . import diseases, immunisation, rules, selectors, services
 from .models import Advisory, Screening
 
 router = Router(tags=["advisories"])
+
+# Text in bodies: surrounding spaces stripped, a length, no NUL (stated in the schema).
+Text20 = Annotated[str, text(20), CLEAN_TEXT]
+Text100 = Annotated[str, text(100), CLEAN_TEXT]
+Text200 = Annotated[str, text(200), CLEAN_TEXT]
+Text1000 = Annotated[str, text(1000), CLEAN_TEXT]
+Text10000 = Annotated[str, text(10000), CLEAN_TEXT]
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,34 +116,34 @@ class AdvisoryOut(Schema):
 
 
 class AdvisoryIn(Schema):
-    title: str = Field("", max_length=200)
-    condition: str = Field("", max_length=20)
-    disease_name: str = Field("", max_length=100)
+    title: Text200 = ""
+    condition: Text20 = ""
+    disease_name: Text100 = ""
     regions: list[BodyId] = Field(default_factory=list, max_length=100)
     starts: date | None = None
     ends: date | None = None
-    guidance: str = Field("", max_length=10000)
+    guidance: Text10000 = ""
 
 
 class AdvisoryPatch(Schema):
     version: Version
-    title: str | None = Field(None, max_length=200)
-    condition: str | None = Field(None, max_length=20)
-    disease_name: str | None = Field(None, max_length=100)
+    title: Text200 | None = None
+    condition: Text20 | None = None
+    disease_name: Text100 | None = None
     regions: list[BodyId] | None = Field(None, max_length=100)
     starts: date | None = None
     ends: date | None = None
-    guidance: str | None = Field(None, max_length=10000)
+    guidance: Text10000 | None = None
 
 
 class ScreeningIn(Schema):
     whanau: BodyId
-    planned_mode: str | None = None
+    planned_mode: Text20 | None = None
     answers: dict[str, bool] = Field(
         default_factory=dict,
         description="Yes/no answers by question key: the advisory's `questions`.",
     )
-    practitioner_immunisation: str | None = Field(
+    practitioner_immunisation: Text20 | None = Field(
         None, description="Your own status, where `asks_practitioner_immunisation`."
     )
     people_present: list[BodyId] = Field(
@@ -134,9 +151,8 @@ class ScreeningIn(Schema):
         max_length=200,
         description="Everyone who will be there (at least one): their recorded status is read.",
     )
-    immunity_claim: str = Field(
+    immunity_claim: Text1000 = Field(
         "",
-        max_length=1000,
         description="What people said about immunity: kept as a claim, never evidence.",
     )
 
@@ -236,9 +252,9 @@ class ImmunisationOut(Schema):
 
 
 class ImmunisationIn(Schema):
-    status: str = Field(max_length=20)
-    evidence: str = Field("", max_length=20)
-    source: str = Field("", max_length=200)
+    status: Text20
+    evidence: Text20 = ""
+    source: Text200 = ""
     as_at: date | None = None
     version: Version | None = Field(None, description="The version you read (stale: 409).")
 

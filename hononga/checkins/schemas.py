@@ -117,7 +117,15 @@ class CheckInLinkCreated(CheckInLinkOut):
 
 
 class LinkAnswerIn(Answers):
-    token: Annotated[str, Field(min_length=1, max_length=100)]
+    token: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="The token from the link (after /c/).",
+        ),
+    ]
 
 
 class LinkAnswerOut(Schema):

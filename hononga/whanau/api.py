@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator
 
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
@@ -89,9 +89,10 @@ Summary = Annotated[
 ]
 Phone = Annotated[
     str,
-    text(30),
+    # The pattern before CLEAN_TEXT, so that the schema states it (digits, spaces, + ( ) . / -).
+    StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+()./ -]*$"),
     CLEAN_TEXT,
-    Field(pattern=r"^[0-9+()./ -]*$", examples=["021 555 0199"]),
+    Field(examples=["021 555 0199"]),
 ]
 Email = Annotated[str, text(254), CLEAN_TEXT, Field(examples=["mere@example.org"])]
 MembershipRole = Annotated[str, text(100), CLEAN_TEXT, Field(examples=["mother"])]

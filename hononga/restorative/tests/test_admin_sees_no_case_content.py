@@ -94,3 +94,15 @@ def test_a_facilitators_processes_as_an_administrator_sees_them_show_no_whanau_n
     assert reverse("restorative:reassign", args=[process.pk]) in html
     assert f"Process {process.pk}" in html
     assert not [name for name in names if name in html]
+
+
+def test_a_credential_page_lists_the_processes_needing_it_without_whanau_names(
+    admin_user: Any, process: Any, credential: Any
+) -> None:
+    names = _names(process)
+    page = client_for(admin_user).get(reverse("restorative:credential", args=[credential.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("restorative:reassign", args=[process.pk]) in html
+    assert f"process {process.pk}" in html
+    assert not [name for name in names if name in html]

@@ -48,7 +48,21 @@ RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 POLICY_CACHE_KEY = "accounts:second_factor_required"
-SESSION_NONE_CHECKED = "second_factor_none"
+# What the session still owes after the password: a code, an enrolment, or nothing.
+SESSION_STATE = "second_factor_state"
+STATE_VERIFY, STATE_ENROL, STATE_OK = "verify", "enrol", "ok"
+
+
+def remember_state(request: HttpRequest, user: Any) -> str:
+    """Decide, at login, what this session must do before pages open (stored in the session)."""
+    if has_second_factor(user):
+        state = STATE_VERIFY
+    elif required_for(user):
+        state = STATE_ENROL
+    else:
+        state = STATE_OK
+    request.session[SESSION_STATE] = state
+    return state
 
 
 def agency_requires() -> bool:
@@ -101,7 +115,8 @@ def recovery_codes_left(user: User) -> int:
 
 def verified_recently(request: HttpRequest) -> bool:
     at = request.session.get(SESSION_VERIFIED_AT)
-    return at is not None and time.time() - float(at) <= settings.SECOND_FACTOR_FRESH.seconds
+    fresh = settings.SECOND_FACTOR_FRESH.total_seconds()
+    return at is not None and time.time() - float(at) <= fresh
 
 
 # --- Enrolment --------------------------------------------------------------------------------
@@ -252,6 +267,7 @@ def verify(request: HttpRequest, user: User, code: str) -> tuple[bool, Any]:
 def _mark_verified(request: HttpRequest, device: Any) -> None:
     otp_login(request, device)
     request.session[SESSION_VERIFIED_AT] = time.time()
+    request.session[SESSION_STATE] = STATE_OK
 
 
 def safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -287,21 +303,24 @@ class SecondFactorMiddleware:
 
     def _gate(self, request: HttpRequest, user: Any) -> HttpResponse | None:
         code_page = reverse("accounts:second_factor")
-        enrol_page = reverse("accounts:second_factor_enrol")
-        always_open = {reverse("accounts:logout"), code_page}
-        if request.path in always_open:
+        if request.path in {reverse("accounts:logout"), code_page}:
             return None
         if getattr(user, "is_verified", lambda: False)():
             return None
-        # A session that found no second factor does not look again on every page (one query
-        # saved per page); enrolling in it verifies it.
-        if not request.session.get(SESSION_NONE_CHECKED) and has_second_factor(user):
+        # Decided once, when the password is accepted (no query on every page); a session from
+        # before that decides on its first page.
+        state = request.session.get(SESSION_STATE)
+        if state is None:
+            state = remember_state(request, user)
+        if state == STATE_VERIFY:
             return redirect(f"{code_page}?{_next(request)}")
-        if required_for(user):
-            if request.path in {enrol_page, reverse("accounts:second_factor_codes")}:
-                return None
-            return redirect(enrol_page)
-        request.session[SESSION_NONE_CHECKED] = True
+        if state == STATE_ENROL:
+            enrolment = {
+                reverse("accounts:second_factor_enrol"),
+                reverse("accounts:second_factor_codes"),
+            }
+            if request.path not in enrolment:
+                return redirect(reverse("accounts:second_factor_enrol"))
         return None
 
 

@@ -96,6 +96,8 @@ def second_factor_view(request: AuthedRequest) -> HttpResponse:
     """After the password: a code from the app or a recovery code."""
     user = request.user
     if not second_factor.has_second_factor(user) or user.is_verified():  # type: ignore[attr-defined]
+        # Nothing to verify (an administrator removed it meanwhile): decide again, then go on.
+        second_factor.remember_state(request, user)
         return redirect(second_factor.safe_next(request))
     form = SecondFactorCodeForm(request.POST or None)
     status = 200

@@ -32,12 +32,15 @@ def log_output() -> Iterator[io.StringIO]:
     handlers = [h for h in _our_handlers() if isinstance(h, logging.StreamHandler)]
     assert handlers, "settings.LOGGING has a console handler with the mask"
     captured = io.StringIO()
-    previous = [h.setStream(captured) for h in handlers]
+    # Swapped directly: setStream() would flush the old stream, which pytest may have closed.
+    previous = [h.stream for h in handlers]
+    for handler in handlers:
+        handler.stream = captured
     try:
         yield captured
     finally:
         for handler, stream in zip(handlers, previous, strict=True):
-            handler.setStream(stream)
+            handler.stream = stream
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def redacts_for(user: Any) -> bool:
 
 
 def redact_events(user: Any, events: Any) -> None:
-    """Mark each event of a page the reader may not read the words of (`event.redacted`)."""
+    """Mark the events of a page whose words the reader may not read (`behind_break_glass`)."""
     hide = redacts_for(user)
     for event in events:
-        event.redacted = hide and is_case_content(event.whanau_id, event.target_type)
+        event.behind_break_glass = hide and is_case_content(event.whanau_id, event.target_type)

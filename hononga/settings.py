@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hononga.tasks",
     "hononga.messaging",
     "hononga.measures",
+    "hononga.synthetic",
 ]
 
 MIDDLEWARE = [

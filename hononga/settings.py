@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.notifications",
+    "hononga.diary",
 ]
 
 MIDDLEWARE = [

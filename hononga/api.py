@@ -29,8 +29,8 @@ from hononga.contacts.api import router as contacts_router
 from hononga.core.api import PROBLEM, problem
 from hononga.core.errors import ConflictError, NotFound, PracticeError
 from hononga.diary.api import router as diary_router
-from hononga.notifications.api import router as notifications_router
 from hononga.measures.api import router as measures_router
+from hononga.notifications.api import router as notifications_router
 from hononga.relationships.api import router as relationships_router
 from hononga.restorative.api import router as restorative_router
 from hononga.whanau.api import router as whanau_router

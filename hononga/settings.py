@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hononga.notifications",
     "hononga.diary",
     "hononga.measures",
+    "hononga.synthetic",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.notifications",
+    "hononga.diary",
     "hononga.measures",
     "hononga.synthetic",
 ]

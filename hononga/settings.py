@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.privacy",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,9 @@ if PRODUCTION:
 # Django's own HTML debug pages never appear outside development.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# The whānau space opens to tamariki and rangatahi from this age (adults always; issue 18).
+WHANAU_SPACE_MIN_AGE = int(env("WHANAU_SPACE_MIN_AGE", "14"))
 
 # How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = timedelta(hours=4)

@@ -1,0 +1,77 @@
+"""Sections the privacy app adds to shared pages (registered in apps.PrivacyConfig.ready)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from hononga.privacy import selectors, services
+from hononga.privacy.models import CorrectionStatus, RecordType, SignInCode, SpaceAccess
+from hononga.whanau.access import can_edit_person, whanau_editable_by
+
+HOME_LIMIT = 5
+SIGN_INS_SHOWN = 5
+
+
+def person_panel(request: HttpRequest, person: Any) -> str:
+    """The whānau space: open or closed, who opened it and why, recent sign-ins; statements of
+    correction attached to the person's details."""
+    access = (
+        SpaceAccess.objects.filter(person=person).select_related("opened_by", "closed_by").first()
+    )
+    sign_ins = list(
+        SignInCode.objects.filter(person=person, used_at__isnull=False)
+        .order_by("-used_at")
+        .values_list("used_at", flat=True)[:SIGN_INS_SHOWN]
+    )
+    statements = selectors.statements_for([(RecordType.PERSON, person.pk)]).get(
+        (RecordType.PERSON, person.pk), []
+    )
+    open_requests = person.corrections.filter(status=CorrectionStatus.OPEN).count()
+    return render_to_string(
+        "privacy/_person_panel.html",
+        {
+            "person": person,
+            "access": access,
+            "sign_ins": sign_ins,
+            "can_edit": can_edit_person(request.user, person),
+            "statements": [s for s in statements if s.statement],
+            "open_requests": open_requests,
+            "problems": services.eligibility_problems(person)
+            if access is None or not access.is_open
+            else [],
+        },
+        request=request,
+    )
+
+
+def relationship_panel(request: HttpRequest, relationship: Any) -> str:
+    statements = selectors.statements_for([(RecordType.RELATIONSHIP, relationship.pk)]).get(
+        (RecordType.RELATIONSHIP, relationship.pk), []
+    )
+    statements = [s for s in statements if s.statement]
+    if not statements:
+        return ""
+    return render_to_string("privacy/_statements.html", {"statements": statements}, request=request)
+
+
+def home_panel(request: HttpRequest, user: Any) -> str:
+    """Correction requests waiting for the user's decision, due soonest first."""
+    rows = (
+        selectors.corrections_for_user(user, deciding=True)
+        .filter(status=CorrectionStatus.OPEN)
+        .select_related("person")
+        .order_by("due_on", "id")
+    )
+    items = list(rows[: HOME_LIMIT + 1])
+    if not items:
+        return ""
+    total = rows.count() if len(items) > HOME_LIMIT else len(items)
+    return render_to_string(
+        "privacy/_home_panel.html",
+        {"items": items[:HOME_LIMIT], "total": total},
+        request=request,
+    )
+
+
+__all__ = ["home_panel", "person_panel", "relationship_panel", "whanau_editable_by"]

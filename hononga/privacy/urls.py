@@ -1,0 +1,33 @@
+from django.urls import path
+
+from hononga.privacy import space_views, views
+
+app_name = "privacy"
+
+urlpatterns = [
+    # The whānau space (whānau members; no staff login).
+    path("whanau-space/", space_views.sign_in_view, name="space_sign_in"),
+    path("whanau-space/code/", space_views.code_view, name="space_code"),
+    path("whanau-space/sign-out/", space_views.sign_out_view, name="space_sign_out"),
+    path("whanau-space/home/", space_views.home_view, name="space_home"),
+    path("whanau-space/check-ins/", space_views.checkins_view, name="space_checkins"),
+    path(
+        "whanau-space/agreements/<int:participant_id>.pdf",
+        space_views.agreement_pdf_view,
+        name="space_agreement_pdf",
+    ),
+    path(
+        "whanau-space/not-right/<str:record_type>/<int:record_id>/",
+        space_views.correct_view,
+        name="space_correct",
+    ),
+    path("whanau-space/requests/<int:pk>/", space_views.asked_view, name="space_asked"),
+    # Staff.
+    path("people/<int:pk>/whanau-space/", views.space_preview_view, name="space_preview"),
+    path("people/<int:pk>/whanau-space/open/", views.space_open_view, name="space_open"),
+    path("people/<int:pk>/whanau-space/close/", views.space_close_view, name="space_close"),
+    path("people/<int:pk>/whanau-space/withhold/", views.withhold_view, name="withhold"),
+    path("withheld/<int:pk>/share/", views.share_again_view, name="share_again"),
+    path("corrections/", views.corrections_view, name="corrections"),
+    path("corrections/<int:pk>/", views.correction_view, name="correction"),
+]

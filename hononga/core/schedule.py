@@ -45,6 +45,16 @@ SCHEDULE: list[ScheduledJob] = [
             "Daily: a day's new baselines barely move the estimate."
         ),
     ),
+    ScheduledJob(
+        name="privacy-remind",
+        command="privacy",
+        args=("remind",),
+        daily_at=time(8, 0),
+        description=(
+            "Remind the whānau's staff of correction requests due within 5 working days or "
+            "overdue (Privacy Act: 20 working days); once a request a day."
+        ),
+    ),
 ]
 
 

@@ -74,4 +74,40 @@ def home_panel(request: HttpRequest, user: Any) -> str:
     )
 
 
+def whanau_panel(request: HttpRequest, whanau: Any) -> str:
+    """Privacy officer exports of this whānau's records, shown to its supervisors (as break
+    glass is)."""
+    from django.db.models import Q
+
+    from hononga.accounts.models import Role
+    from hononga.privacy.models import SubjectAccessRequest
+    from hononga.whanau.models import Membership
+
+    user = request.user
+    if (
+        getattr(user, "role", None) != Role.SUPERVISOR
+        or not user.teams.filter(  # type: ignore[union-attr]
+            pk=whanau.team_id
+        ).exists()
+    ):
+        return ""
+    exports = list(
+        SubjectAccessRequest.objects.filter(
+            Q(whanau=whanau)
+            | Q(person__in=Membership.objects.filter(whanau=whanau).values("person"))
+        )
+        .select_related("person", "requested_by")
+        .order_by("-created_at")[:10]
+    )
+    if not exports:
+        return ""
+    return render_to_string("privacy/_whanau_panel.html", {"exports": exports}, request=request)
+
+
+def officer_home_panel(request: HttpRequest, user: Any) -> str:
+    if not selectors.is_privacy_officer(user):
+        return ""
+    return render_to_string("privacy/_officer_panel.html", {}, request=request)
+
+
 __all__ = ["home_panel", "person_panel", "relationship_panel", "whanau_editable_by"]

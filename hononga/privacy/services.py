@@ -583,3 +583,164 @@ def _tell_person(correction: Correction, actor: User) -> None:
     except PracticeError:
         # The decision stands; the person sees it when they next sign in.
         return
+
+
+REMIND_WITHIN_WORKING_DAYS = 5
+
+
+def corrections_remind(*, today: Any = None) -> int:
+    """Remind the whānau's allocated staff of requests due within 5 working days or overdue:
+    one mail a request a day (idempotent per day). Returns the number of requests reminded."""
+    from hononga.accounts.models import Role
+    from hononga.whanau.models import Allocation
+
+    day = today or timezone.localdate()
+    horizon = add_working_days(day, REMIND_WITHIN_WORKING_DAYS)
+    due = (
+        Correction.objects.filter(status=CorrectionStatus.OPEN, due_on__lte=horizon)
+        .exclude(reminded_on=day)
+        .select_related("person")
+        .order_by("due_on", "id")
+    )
+    reminded = 0
+    for correction in due.iterator(chunk_size=200):
+        staff = {
+            allocation.user
+            for allocation in Allocation.objects.current(day)
+            .filter(whanau_id=correction.whanau_id, user__is_active=True)
+            .select_related("user")
+        }
+        staff |= set(
+            User.objects.filter(
+                role=Role.SUPERVISOR, is_active=True, teams__whanau__pk=correction.whanau_id
+            )
+        )
+        with transaction.atomic():
+            for user in staff:
+                if not user.email:
+                    continue
+                message_send(
+                    channel=Channel.EMAIL,
+                    user=user,
+                    purpose="correction_reminder",
+                    idempotency_key=f"correction-reminder:{correction.pk}:{user.pk}:{day}",
+                    template="correction_reminder",
+                    context={
+                        "due": correction.due_on,
+                        "overdue": correction.due_on < day,
+                        "link": f"{settings.SITE_URL}/corrections/{correction.pk}/",
+                    },
+                )
+            Correction.objects.filter(pk=correction.pk).update(reminded_on=day)
+        reminded += 1
+    return reminded
+
+
+# --- Subject access exports ------------------------------------------------------------------
+
+
+def _require_officer(actor: Any) -> None:
+    from hononga.privacy.selectors import is_privacy_officer
+
+    if not is_privacy_officer(actor):
+        raise PracticeError(_("Only a privacy officer can do this."))
+
+
+def export_request(
+    *,
+    actor: User,
+    reason: str,
+    received_on: Any = None,
+    person_id: int | None = None,
+    whanau_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> Any:
+    """Record a subject access request and queue its export. Audited for every whānau concerned
+    (so each whānau's supervisors see it, as break glass)."""
+    from hononga.core.errors import NotFound
+    from hononga.privacy.export import export_build
+    from hononga.privacy.models import SubjectAccessRequest
+    from hononga.tasks.backend import task_enqueue
+    from hononga.whanau.models import Whanau
+
+    _require_officer(actor)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Say whose request this is and how it was made.")]
+    elif len(reason) > 2000:
+        errors["reason"] = [_("Keep it under 2000 characters.")]
+    if (person_id is None) == (whanau_id is None):
+        errors["subject"] = [_("Choose one person or one whānau.")]
+    today = timezone.localdate()
+    received = received_on or today
+    if received > today:
+        errors["received_on"] = [_("The request cannot have been received in the future.")]
+    if errors:
+        raise PracticeError(next(iter(errors.values()))[0], errors=errors)
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
+    whanau = Whanau.objects.filter(pk=whanau_id).first() if whanau_id else None
+    if person is None and whanau is None:
+        raise NotFound(_("There is no such person or whānau."))
+    whanau_ids: list[int | None] = (
+        [whanau.pk]
+        if whanau is not None
+        else list(Membership.objects.filter(person=person).values_list("whanau_id", flat=True)[:50])
+    )
+    with transaction.atomic():
+        sar = SubjectAccessRequest.objects.create(
+            person=person,
+            whanau=whanau,
+            requested_by=actor,
+            reason=reason,
+            received_on=received,
+            due_on=add_working_days(received, CORRECTION_WORKING_DAYS),
+        )
+        subject = person.full_name if person else whanau.name  # type: ignore[union-attr]
+        for wid in whanau_ids:
+            record_event(
+                actor=actor,
+                action=Action.EXPORT,
+                target=sar,
+                whanau_id=wid,
+                summary=f"Privacy officer: subject access export of {subject}",
+                reason=reason,
+                data={"person": person_id, "whanau": whanau_id, "privacy_officer": True},
+                request=request,
+            )
+        task_enqueue(export_build, args=[sar.pk], idempotency_key=f"export:{sar.pk}")
+    return sar
+
+
+def export_downloaded(
+    *, actor: User, sar: Any, fmt: str, request: HttpRequest | None = None
+) -> None:
+    record_event(
+        actor=actor,
+        action=Action.EXPORT,
+        target=sar,
+        whanau_id=sar.whanau_id or (primary_whanau_id(sar.person) if sar.person else None),
+        summary=f"Privacy officer downloaded a subject access export ({fmt})",
+        data={"privacy_officer": True, "format": fmt},
+        request=request,
+    )
+
+
+def export_released(*, actor: User, sar: Any, request: HttpRequest | None = None) -> None:
+    _require_officer(actor)
+    from hononga.privacy.models import ExportStatus, SubjectAccessRequest
+
+    with transaction.atomic():
+        updated = SubjectAccessRequest.objects.filter(
+            pk=sar.pk, status=ExportStatus.READY, released_on__isnull=True
+        ).update(released_on=timezone.localdate())
+        if not updated:
+            raise PracticeError(_("Only a ready export not yet released can be marked released."))
+        record_event(
+            actor=actor,
+            action=Action.UPDATE,
+            target=sar,
+            whanau_id=sar.whanau_id or (primary_whanau_id(sar.person) if sar.person else None),
+            summary="Privacy officer recorded an export as released to the person",
+            request=request,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hononga.privacy import space_views, views
+from hononga.privacy import officer_views, space_views, views
 
 app_name = "privacy"
 
@@ -30,4 +30,18 @@ urlpatterns = [
     path("withheld/<int:pk>/share/", views.share_again_view, name="share_again"),
     path("corrections/", views.corrections_view, name="corrections"),
     path("corrections/<int:pk>/", views.correction_view, name="correction"),
+    # Privacy officer.
+    path("privacy/exports/", officer_views.exports_view, name="exports"),
+    path("privacy/exports/new/", officer_views.export_new_view, name="export_new"),
+    path("privacy/exports/<int:pk>/", officer_views.export_view, name="export"),
+    path(
+        "privacy/exports/<int:pk>/export.<str:fmt>",
+        officer_views.export_download_view,
+        name="export_download",
+    ),
+    path(
+        "privacy/exports/<int:pk>/released/",
+        officer_views.export_released_view,
+        name="export_released",
+    ),
 ]

@@ -151,3 +151,25 @@ def test_corrections_list_is_bounded_in_queries(
     with django_assert_max_num_queries(20):
         response = practitioner_client.get(reverse("privacy:corrections"))
     assert response.status_code == 200
+
+
+def test_staff_are_reminded_once_a_day_of_requests_due_soon(
+    space_client, own_rel, practitioner, supervisor
+):
+    from django.core.management import call_command
+
+    practitioner.email = "aroha@example.org"
+    practitioner.save()
+    supervisor.email = "supervisor@example.org"
+    supervisor.save()
+    ask(space_client, RecordType.RELATIONSHIP, own_rel.pk, what_is_wrong="Wrong")
+    correction = Correction.objects.get()
+    # Not yet: due in 20 working days.
+    assert services.corrections_remind() == 0
+    Correction.objects.update(due_on=timezone.localdate())
+    call_command("privacy", "remind")
+    reminders = Message.objects.filter(purpose="correction_reminder")
+    assert {m.to for m in reminders} == {"aroha@example.org", "supervisor@example.org"}
+    assert f"/corrections/{correction.pk}/" in reminders[0].body_text
+    assert "Wrong" not in reminders[0].body_text  # no case detail
+    assert services.corrections_remind() == 0  # once a day

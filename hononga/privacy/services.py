@@ -31,7 +31,6 @@ from hononga.privacy.models import (
     Withholding,
 )
 from hononga.privacy.working_days import add_working_days
-from hononga.relationships.selectors import consent_current
 from hononga.whanau.access import can_edit_person
 from hononga.whanau.models import Membership, Person, PersonKind
 
@@ -93,15 +92,26 @@ def eligibility_problems(person: Person) -> list[str]:
 
 
 def sign_in_channels(person: Person) -> list[str]:
-    """The channels a code may go to: an address recorded and consent for the channel."""
-    found = []
-    if person.email and consent_current(person, CHANNEL_CONSENT[Channel.EMAIL]):
-        found.append(Channel.EMAIL.value)
-    if (
-        person.phone
-        and text_backend() is not None
-        and consent_current(person, CHANNEL_CONSENT[Channel.TEXT])
+    """The channels a code may go to: an address recorded and consent for the channel (one
+    query: the latest consent statement for each channel's purpose)."""
+    from hononga.relationships.models import Consent, ConsentStatus
+
+    purposes = {
+        CHANNEL_CONSENT[Channel.EMAIL]: Channel.EMAIL.value,
+        CHANNEL_CONSENT[Channel.TEXT]: Channel.TEXT.value,
+    }
+    latest: dict[str, str] = {}
+    for purpose, status in (
+        Consent.objects.filter(person=person, purpose__in=list(purposes))
+        .order_by("purpose", "-date", "-id")
+        .values_list("purpose", "status")
     ):
+        latest.setdefault(purpose, status)
+    consented = {purposes[p] for p, status in latest.items() if status == ConsentStatus.GIVEN}
+    found = []
+    if person.email and Channel.EMAIL.value in consented:
+        found.append(Channel.EMAIL.value)
+    if person.phone and Channel.TEXT.value in consented and text_backend() is not None:
         found.append(Channel.TEXT.value)
     return found
 

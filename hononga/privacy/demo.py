@@ -67,5 +67,4 @@ def load(stdout: Any) -> None:
     stdout.write(
         f"\nWhānau space (/whanau-space/): sign in as {person.preferred_name} with "
         f"{person.email}; the code arrives in the outbox (log in as demo-admin: Outbox)."
-        "\nPrivacy officer: demo-privacy (exports and retention)."
     )

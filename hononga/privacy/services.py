@@ -96,9 +96,9 @@ def sign_in_channels(person: Person) -> list[str]:
     query: the latest consent statement for each channel's purpose)."""
     from hononga.relationships.models import Consent, ConsentStatus
 
-    purposes = {
-        CHANNEL_CONSENT[Channel.EMAIL]: Channel.EMAIL.value,
-        CHANNEL_CONSENT[Channel.TEXT]: Channel.TEXT.value,
+    purposes: dict[str, str] = {
+        str(CHANNEL_CONSENT[Channel.EMAIL]): Channel.EMAIL.value,
+        str(CHANNEL_CONSENT[Channel.TEXT]): Channel.TEXT.value,
     }
     latest: dict[str, str] = {}
     for purpose, status in (

@@ -298,6 +298,10 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # The whānau space opens to tamariki and rangatahi from this age (adults always; issue 18).
 WHANAU_SPACE_MIN_AGE = int(env("WHANAU_SPACE_MIN_AGE", "14"))
 
+# Retention (hononga retention; docs/privacy.md): a record is disposed of only after it has been
+# due this many days, so it shows in the daily dry-run reports first.
+RETENTION_NOTICE_DAYS = int(env("RETENTION_NOTICE_DAYS", "7"))
+
 # How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = timedelta(hours=4)
 # API tokens expire unless renewed.

@@ -46,6 +46,17 @@ SCHEDULE: list[ScheduledJob] = [
         ),
     ),
     ScheduledJob(
+        name="retention",
+        command="retention",
+        args=("--scheduled",),
+        daily_at=time(3, 15),
+        description=(
+            "Retention under the disposal authority: a dry-run report of what is due, then "
+            "disposal of what has been due for the notice period (legal holds kept). Batched; "
+            "idempotent."
+        ),
+    ),
+    ScheduledJob(
         name="privacy-remind",
         command="privacy",
         args=("remind",),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hononga.privacy import officer_views, space_views, views
+from hononga.privacy import officer_views, retention_views, space_views, views
 
 app_name = "privacy"
 
@@ -39,6 +39,8 @@ urlpatterns = [
         officer_views.export_download_view,
         name="export_download",
     ),
+    path("privacy/retention/", retention_views.retention_view, name="retention"),
+    path("privacy/holds/<int:pk>/lift/", retention_views.hold_lift_view, name="hold_lift"),
     path(
         "privacy/exports/<int:pk>/released/",
         officer_views.export_released_view,

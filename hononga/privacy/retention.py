@@ -117,10 +117,10 @@ def redact_audit(events: models.QuerySet[AuditEvent], rule: RetentionRule) -> tu
     `redact(event, rule)` (the event keeps its digest, so the chain still verifies). Until the
     audit app provides it, nothing is changed and the report says so."""
     try:
-        from hononga.audit.services import redact  # type: ignore[attr-defined]
+        from hononga.audit.services import redact
     except ImportError:
         return 0, "audit content kept: the audit trail's redaction service is not installed yet"
-    label = f"{rule.target} ({rule.authority} {rule.authority_class})"
+    label = f"{rule.target}: {rule.authority}"[:100]
     count = 0
     for event in events.iterator(chunk_size=BATCH):
         redact(event, label)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hononga.accounts.models import Role
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.core.errors import PracticeError
@@ -148,8 +149,14 @@ def share_again_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("privacy:space_preview", pk=person.pk)
 
 
+DECIDING_ROLES = {Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR}
+
+
 @login_required
 def corrections_view(request: AuthedRequest) -> HttpResponse:
+    # Case staff and privacy officers only; anyone else (practice leads, administrators) 404.
+    if request.user.role not in DECIDING_ROLES and not selectors.is_privacy_officer(request.user):
+        raise Http404
     status = request.GET.get("status", CorrectionStatus.OPEN)
     if status not in {*CorrectionStatus.values, "all"}:
         status = CorrectionStatus.OPEN

@@ -118,6 +118,10 @@ def test_disposal_deidentifies_history_included_and_the_audit_chain_verifies(
     assert person.history.count() == 0 and whanau.history.count() == 0
     assert closed.notes == "" and "Kōwhai" not in whanau.name
     assert Disposal.objects.filter(record_type="person", record_id=person.pk).exists()
+    # The audit trail's events about them are redacted by its own service, and still verify.
+    assert report["audit_redacted"] >= 1 and report["note"] == ""
+    viewed = AuditEvent.objects.get(action="view", target_type="person", target_id=str(person.pk))
+    assert viewed.summary == "" and viewed.redaction_rule.startswith("closed_whanau")
     assert audit_verify().ok
     # Idempotent: a second run disposes of nothing more.
     again = retention_run(dry_run=False)

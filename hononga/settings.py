@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.notifications",
+    "hononga.diary",
     "hononga.measures",
+    "hononga.synthetic",
     "hononga.privacy",
 ]
 

@@ -163,7 +163,7 @@ def test_the_public_link_page_rates_goals_once_in_te_reo(
     practitioner: User, whanau: Whanau, consented: Person, relationship: Relationship
 ) -> None:
     goal = gf.goal(whanau, consented, "Kia pai te noho")
-    _link, raw, path = services.link_create(
+    _link, _raw, path = services.link_create(
         actor=practitioner, whanau_id=whanau.pk, rater_id=consented.pk, language="mi", form="child"
     )
     public = Client()

@@ -29,7 +29,7 @@ DEMO_USERS = [
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]
 # Apps whose demo.py adds records on top of the base data, in this order.
-DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories"]
+DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories", "goals"]
 REGIONS = ["Waikato", "Tāmaki Makaurau"]
 TEAMS = [("Kirikiriroa team", 0), ("Manukau team", 1)]
 FAMILY_NAMES = [

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck e2e ci demo clean check-deploy
+.PHONY: run test install lint typecheck e2e ci demo clean check-deploy smoke-production
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
@@ -53,6 +53,11 @@ bench: $(STAMP)
 check-deploy: $(STAMP)
 	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=hononga.example.org $(BIN)/hononga check --deploy --fail-level WARNING
+
+## make smoke-production: the README's production steps for real (PostgreSQL at 127.0.0.1:5432,
+## a fresh database, gunicorn), checked over HTTP as behind a TLS proxy
+smoke-production: $(STAMP)
+	$(BIN)/python .ci/production_smoke.py
 
 clean:
 	rm -rf $(VENV) var/static node_modules

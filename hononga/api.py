@@ -29,6 +29,7 @@ from hononga.contacts.api import router as contacts_router
 from hononga.core.api import PROBLEM, problem
 from hononga.core.errors import ConflictError, NotFound, PracticeError
 from hononga.goals.api import router as goals_router
+from hononga.measures.api import router as measures_router
 from hononga.relationships.api import router as relationships_router
 from hononga.restorative.api import router as restorative_router
 from hononga.whanau.api import router as whanau_router
@@ -246,4 +247,5 @@ api.add_router("", contacts_router)
 api.add_router("", restorative_router)
 api.add_router("", advisories_router)
 api.add_router("", goals_router)
+api.add_router("", measures_router)
 api.add_router("", fallback_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hononga.tasks",
     "hononga.messaging",
     "hononga.goals",
+    "hononga.measures",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Outside production, serve straight from the source folders (no collectstatic needed).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hononga.restorative.urls")),
     path("", include("hononga.advisories.urls")),
     path("", include("hononga.goals.urls")),
+    path("", include("hononga.measures.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

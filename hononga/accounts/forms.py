@@ -77,6 +77,16 @@ class _UserFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Supervisors see their teams' whānau; practitioners open whānau in them."),
     )
+    lead_regions = forms.ModelMultipleChoiceField(
+        label=_("Regions they lead"),
+        required=False,
+        queryset=Region.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Practice leads only: they see figures for these regions, never names or records. "
+            "None ticked: the whole agency."
+        ),
+    )
 
 
 class UserCreateForm(_UserFields):
@@ -147,7 +157,10 @@ class AllocationCreateForm(forms.Form):
     whanau = WhanauChoiceField(label=_("Whānau"), queryset=Whanau.objects.none())
     user = forms.ModelChoiceField(
         label=_("Staff member"),
-        queryset=User.objects.filter(is_active=True).exclude(role=Role.ADMIN),
+        # Administrators and practice leads hold no caseload: they never see case content.
+        queryset=User.objects.filter(is_active=True).exclude(
+            role__in=[Role.ADMIN, Role.PRACTICE_LEAD]
+        ),
     )
     started = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ended = forms.DateField(

@@ -140,6 +140,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
                     password=data["password"],
                     role=data["role"],
                     teams=list(data["teams"]),
+                    lead_regions=list(data["lead_regions"]),
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     preferred_name=data["preferred_name"],
@@ -169,6 +170,7 @@ def user_edit(request: AuthedRequest, user_id: str) -> HttpResponse:
         "email": user.email,
         "role": user.role,
         "teams": list(user.teams.all()),
+        "lead_regions": list(user.lead_regions.all()),
         "is_active": user.is_active,
     }
     form = UserEditForm(request.POST or None, initial=initial)
@@ -192,6 +194,7 @@ def user_edit(request: AuthedRequest, user_id: str) -> HttpResponse:
                         )
                     },
                     teams=list(data["teams"]),
+                    lead_regions=list(data["lead_regions"]),
                     password=data["password"],
                     request=request,
                 )

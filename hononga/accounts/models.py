@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     PRACTITIONER = "practitioner", _("Practitioner")
     FACILITATOR = "facilitator", _("Facilitator")
     SUPERVISOR = "supervisor", _("Supervisor")
+    PRACTICE_LEAD = "practice_lead", _("Practice lead")
     ADMIN = "admin", _("Administrator")
 
 
@@ -48,6 +49,11 @@ class User(AbstractUser):
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=_("teams")
     )
+    # A practice lead's regions: aggregate figures only, never case content (hononga.measures).
+    # None ticked: they lead the whole agency.
+    lead_regions = models.ManyToManyField(
+        Region, blank=True, related_name="practice_leads", verbose_name=_("regions they lead")
+    )
 
     class Meta:
         ordering = ["username"]
@@ -67,6 +73,10 @@ class User(AbstractUser):
     @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
+
+    @property
+    def is_practice_lead(self) -> bool:
+        return self.role == Role.PRACTICE_LEAD
 
 
 TOKEN_PREFIX = "hon_"  # noqa: S105  (a visible prefix, not a secret)

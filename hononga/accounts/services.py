@@ -116,6 +116,7 @@ def user_create(
     password: str,
     role: str,
     teams: list[Team] | None = None,
+    lead_regions: list[Region] | None = None,
     first_name: str = "",
     last_name: str = "",
     preferred_name: str = "",
@@ -143,12 +144,17 @@ def user_create(
             message = _("A user with that username already exists.")
             raise PracticeError(message, errors={"username": [message]}) from None
         user.teams.set(teams or [])
+        regions = lead_regions if role == Role.PRACTICE_LEAD else []
+        user.lead_regions.set(regions or [])
         record_event(
             actor=actor,
             action=Action.CREATE,
             target=user,
             summary=f"Created user {user.username} ({user.role})",
-            data={"teams": sorted(t.pk for t in teams or [])},
+            data={
+                "teams": sorted(t.pk for t in teams or []),
+                "lead_regions": sorted(r.pk for r in regions or []),
+            },
             request=request,
         )
     return user
@@ -160,6 +166,7 @@ def user_update(
     user: User,
     changes: dict[str, Any],
     teams: list[Team] | None = None,
+    lead_regions: list[Region] | None = None,
     password: str = "",
     request: HttpRequest | None = None,
 ) -> User:
@@ -198,6 +205,14 @@ def user_update(
             if old_teams != new_teams:
                 user.teams.set(teams)
                 diff["teams"] = [old_teams, new_teams]
+        if user.role != Role.PRACTICE_LEAD:
+            lead_regions = []  # only a practice lead leads regions
+        if lead_regions is not None:
+            old_regions = sorted(user.lead_regions.values_list("pk", flat=True))
+            new_regions = sorted(r.pk for r in lead_regions)
+            if old_regions != new_regions:
+                user.lead_regions.set(lead_regions)
+                diff["lead_regions"] = [old_regions, new_regions]
         if not diff:
             return user
         user.save()

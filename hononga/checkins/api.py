@@ -11,13 +11,15 @@ from ninja.pagination import paginate
 
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.checkins import ratelimit, selectors, services
+from hononga.checkins import ratelimit, selectors, sending, services
 from hononga.checkins.models import Channel, CheckIn, CheckInLink, Perspective
 from hononga.checkins.schemas import (
     CheckInIn,
     CheckInLinkCreated,
     CheckInLinkIn,
     CheckInLinkOut,
+    CheckInLinkSendIn,
+    CheckInLinkSendOut,
     CheckInOut,
     LinkAnswerIn,
     LinkAnswerOut,
@@ -302,6 +304,71 @@ def link_create(request: HttpRequest, payload: CheckInLinkIn) -> Any:
 def link_revoke(request: HttpRequest, link_id: Id) -> Any:
     link = services.link_revoke(actor=request.auth, link_id=link_id, request=request)  # type: ignore[attr-defined]
     return link_out(link)
+
+
+@router.post(
+    "/check-in-links/{link_id}/send",
+    response={202: CheckInLinkSendOut, 429: Problem, **ERRORS},
+    url_name="checkin_link_send",
+    summary="Send the link by text message or email (a new token; the earlier one stops working)",
+    description="Queued for the worker, never sent inside the request: the answer is 202 with "
+    "the message's status (`queued`); read it again from `GET /check-in-links/{id}/sends`. "
+    "Refused with 422 without the person's consent for check-ins and for the channel, or "
+    "without a valid mobile number or address; 429 past the limits (3 sends of one link and 5 "
+    "links to one person a day, 60 sends by one user an hour).",
+)
+def link_send(request: HttpRequest, link_id: Id, payload: CheckInLinkSendIn) -> Any:
+    send = sending.link_send(
+        actor=request.auth,  # type: ignore[attr-defined]
+        link_id=link_id,
+        channel=payload.channel,
+        request=request,
+    )
+    return Status(202, send_out(send))
+
+
+@router.get(
+    "/check-in-links/{link_id}/sends",
+    response={200: list[CheckInLinkSendOut], **READ_ERRORS},
+    url_name="checkin_link_sends",
+    summary="Each time the link was sent, newest first, with its delivery status",
+)
+@paginate(Pagination)
+def link_send_list(request: HttpRequest, link_id: Id) -> Any:
+    link = (
+        CheckInLink.objects.filter(
+            pk=link_id,
+            relationship__in=relationship_access.relationships_for_user(request.auth).values("pk"),  # type: ignore[attr-defined]
+        )
+        .select_related("relationship")
+        .first()
+    )
+    if link is None:
+        raise services.NotFound("Not found")
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.VIEW,
+        target=link,
+        whanau_id=link.relationship.whanau_id,
+        summary=f"Viewed the sends of check-in link {link.pk} (API)",
+        request=request,
+    )
+    return _Page(
+        link.sends.select_related("message", "sent_by").order_by("-created_at", "-id"), send_out
+    )
+
+
+def send_out(send: Any) -> dict[str, Any]:
+    return {
+        "id": send.pk,
+        "link": send.link_id,
+        "channel": send.channel,
+        "message": send.message_id,
+        "status": send.message.status,
+        "reason": send.message.last_error if send.message.status == "failed" else "",
+        "sent_by": send.sent_by.get_username(),
+        "created_at": send.created_at,
+    }
 
 
 @router.post(

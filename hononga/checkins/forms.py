@@ -89,10 +89,32 @@ class LinkForm(forms.Form):
         max_value=MAX_LINK_DAYS,
         help_text=_("After this the link stops working. It also stops once answered."),
     )
+    send_by = forms.ChoiceField(
+        label=_("How should it reach them?"),
+        choices=[
+            ("text", _("Hononga sends it by text message to their mobile")),
+            ("email", _("Hononga sends it by email")),
+            ("copy", _("Show me the link, and I will send it myself")),
+        ],
+        initial="text",
+        required=False,  # left out (older clients, tests): the link to copy, as before
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Hononga sends only to the number or address on their details, and only if they "
+            "have agreed to be contacted that way."
+        ),
+    )
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rater"].choices = _person_choices(people)  # type: ignore[attr-defined]
+
+
+class LinkSendForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Send it by"),
+        choices=[("text", _("Text message")), ("email", _("Email"))],
+    )
 
 
 class PasswordForm(forms.Form):

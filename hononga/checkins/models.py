@@ -263,7 +263,12 @@ class CheckInLink(models.Model):
     practitioner who makes it, and cannot be recovered from the database.
     """
 
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Empty until a link made to be sent is built in the sending task (the token then exists
+    # only in the message); replaced by each send, so only the latest token works. NULL, not
+    # "", because the column is unique and many links may be waiting for their first token.
+    token_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
     relationship = models.ForeignKey(
         Relationship, on_delete=models.PROTECT, related_name="checkin_links"
     )
@@ -312,6 +317,40 @@ class CheckInLink(models.Model):
         if self.expires_at <= moment:  # type: ignore[operator]
             return "expired"
         return "open"
+
+
+class CheckInLinkSend(models.Model):
+    """One sending of a link by text or email: who asked, and the message (with its status).
+
+    Each send gives the link a new token, made in the sending task; the earlier one stops
+    working. The rate limits count these rows.
+    """
+
+    link = models.ForeignKey(CheckInLink, on_delete=models.PROTECT, related_name="sends")
+    # The link's rater, copied so the per-person limit needs no join.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("sent by"), max_length=10)
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("check-in link sent")
+        indexes = [
+            # A link's sends, newest first (the relationship page; the builder's "superseded").
+            models.Index(fields=["link", "-created_at"], name="checkinlinksend_link_idx"),
+            # The rate limits: sends to one person, and by one user, in the last hours.
+            models.Index(fields=["person", "created_at"], name="checkinlinksend_person_idx"),
+            models.Index(fields=["sent_by", "created_at"], name="checkinlinksend_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.link_id} by {self.channel} ({self.created_at:%Y-%m-%d})"
 
 
 class CheckInSettings(models.Model):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StrictInt
 
-from hononga.core.api import Id, text_field
+from hononga.core.api import Forbid, Id, text_field
 
 Answer = Annotated[StrictInt, Field(ge=0, le=10)] | None
 
@@ -114,6 +114,26 @@ class CheckInLinkOut(Schema):
 class CheckInLinkCreated(CheckInLinkOut):
     token: str = Field(description="Shown once; only its hash is stored.")
     url: str = Field(description="The page to send to the person. Shown once.")
+
+
+class CheckInLinkSendIn(Forbid):
+    channel: Literal["text", "email"] = Field(
+        description="Text message to the person's mobile, or email to their address; each "
+        "needs their consent for that channel (and for check-ins)."
+    )
+
+
+class CheckInLinkSendOut(Schema):
+    id: int = Field(description="This send.")
+    link: int
+    channel: Literal["text", "email"]
+    message: int
+    status: Literal["queued", "sent", "delivered", "failed"] = Field(
+        description="The message's delivery status: queued until the worker sends it."
+    )
+    reason: str = Field(description="Why it failed, when it did.")
+    sent_by: str
+    created_at: datetime
 
 
 class LinkAnswerIn(Answers):

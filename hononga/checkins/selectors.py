@@ -337,10 +337,14 @@ def _label(key: str) -> Any:
     }[key]
 
 
+OPEN_LINKS_SHOWN = 50
+
+
 def relationship_trends(relationship: Relationship) -> Trends:
     """Everything the relationship page shows about check-ins (access checked by the caller).
 
-    Two queries: the check-ins (with their pairs) and the open links.
+    Three queries: the check-ins (with their pairs), the open links, and each one's latest send
+    with its message (delivery status) and sender.
     """
     t = thresholds()
     rows = with_flags(
@@ -366,8 +370,13 @@ def relationship_trends(relationship: Relationship) -> Trends:
             used_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=now,
-        ).select_related("rater")
+        ).select_related("rater", "created_by")[:OPEN_LINKS_SHOWN]
     )
+    from hononga.checkins.sending import link_sends
+
+    sends = link_sends(trends.open_links)
+    for link in trends.open_links:
+        link.latest_send = sends.get(link.pk)  # type: ignore[attr-defined]
     return trends
 
 

@@ -748,8 +748,13 @@ def link_create(
     perspective: str = Perspective.SELF,
     expires_in_days: int | None = None,
     request: HttpRequest | None = None,
+    issue_token: bool = True,
 ) -> tuple[CheckInLink, str]:
-    """Make a one-time link; returns it with the raw token, which is never stored."""
+    """Make a one-time link; returns it with the raw token, which is never stored.
+
+    `issue_token=False` makes a link to be sent from Hononga (`sending.link_send`): its token is
+    made by the sending task, so none is returned ("").
+    """
     relationship = _editable_relationship(actor, relationship_id)
     _check_relationship_open(relationship)
     if perspective == Perspective.MIRROR:
@@ -773,10 +778,10 @@ def link_create(
                 "expires_in_days": [_("Choose from 1 to %(max)s days.") % {"max": MAX_LINK_DAYS}]
             },
         )
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    raw = secrets.token_urlsafe(TOKEN_BYTES) if issue_token else ""
     with transaction.atomic():
         link = CheckInLink.objects.create(
-            token_hash=hash_token(raw),
+            token_hash=hash_token(raw) if raw else None,
             relationship=relationship,
             rater=rater,
             perspective=perspective,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("relationships/<int:pk>/check-ins/phone/", views.enter_view, name="enter"),
     path("relationships/<int:pk>/check-ins/mirror/", views.mirror_view, name="mirror"),
     path("relationships/<int:pk>/check-in-links/new/", views.link_create_view, name="link_new"),
+    path("check-in-links/<int:pk>/send/", views.link_send_view, name="link_send"),
     path("check-in-links/<int:pk>/revoke/", views.link_revoke_view, name="link_revoke"),
     path("check-ins/<int:pk>/archive/", views.archive_view, name="archive"),
     path("check-ins/attention/", views.attention_view, name="attention"),

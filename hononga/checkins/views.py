@@ -9,6 +9,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +21,15 @@ from django.views.decorators.http import require_POST
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.checkins import forms, instrument, ratelimit, scoring, selectors, services
+from hononga.checkins import (
+    forms,
+    instrument,
+    ratelimit,
+    scoring,
+    selectors,
+    sending,
+    services,
+)
 from hononga.checkins.models import Channel, CheckIn, CheckInLink, Form, Language, Perspective
 from hononga.core.decorators import role_required
 from hononga.core.errors import NON_FIELD, PracticeError
@@ -557,24 +566,36 @@ def link_create_view(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = services.other_side(relationship)
+        send_by = data["send_by"] or "copy"
         try:
-            link, raw = services.link_create(
-                actor=request.user,
-                relationship_id=relationship.pk,
-                rater_id=data["rater"],
-                form=data["form"],
-                language=data["language"],
-                perspective=Perspective.SELF
-                if member is not None and data["rater"] == member.pk
-                else Perspective.COLLATERAL,
-                expires_in_days=data["expires_in_days"],
-                request=request,
-            )
+            # Made and queued together: a refused send (no consent, no number) leaves no link.
+            with transaction.atomic():
+                link, raw = services.link_create(
+                    actor=request.user,
+                    relationship_id=relationship.pk,
+                    rater_id=data["rater"],
+                    form=data["form"],
+                    language=data["language"],
+                    perspective=Perspective.SELF
+                    if member is not None and data["rater"] == member.pk
+                    else Perspective.COLLATERAL,
+                    expires_in_days=data["expires_in_days"],
+                    request=request,
+                    issue_token=send_by == "copy",
+                )
+                if send_by != "copy":
+                    sending.link_send(
+                        actor=request.user, link_id=link.pk, channel=send_by, request=request
+                    )
         except PracticeError as error:
             for field, messages_ in (error.errors or {NON_FIELD: [error.message]}).items():
                 for message in messages_:
+                    field = "send_by" if field in {"to", "channel"} else field
                     form.add_error(field if field in form.fields else None, message)
         else:
+            if send_by != "copy":
+                messages.success(request, _sent_message(link, send_by))
+                return redirect("checkins:relationship", relationship.pk)
             url = request.build_absolute_uri(reverse("checkins:answer", args=[raw]))
             response = render(
                 request,
@@ -601,6 +622,41 @@ def link_create_view(request: AuthedRequest, pk: int) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+def _sent_message(link: CheckInLink, channel: str) -> str:
+    name = link.rater.preferred_name
+    if channel == "text":
+        return _(
+            "The link is on its way to %(name)s by text message. Its delivery is shown under "
+            "Open one-time links."
+        ) % {"name": name}
+    return _(
+        "The link is on its way to %(name)s by email. Its delivery is shown under Open "
+        "one-time links."
+    ) % {"name": name}
+
+
+@login_required
+@require_POST
+def link_send_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Send (again) an open link by text or email: a new token, made by the sending task."""
+    link = CheckInLink.objects.filter(pk=pk).select_related("rater").first()
+    if link is None:
+        raise Http404
+    relationship = _writable_relationship(request, link.relationship_id)
+    form = forms.LinkSendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose text message or email."))
+        return redirect("checkins:relationship", relationship.pk)
+    channel = form.cleaned_data["channel"]
+    try:
+        sending.link_send(actor=request.user, link_id=link.pk, channel=channel, request=request)
+    except PracticeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _sent_message(link, channel))
+    return redirect("checkins:relationship", relationship.pk)
 
 
 @login_required

@@ -15,8 +15,10 @@ HOME_LIST_SIZE = 20
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"today": timezone.localdate()}
-    if user.role != Role.ADMIN:
+    # Administrators and practice leads hold no caseload (practice leads see figures only).
+    has_caseload = user.role not in {Role.ADMIN, Role.PRACTICE_LEAD}
+    context: dict[str, object] = {"today": timezone.localdate(), "has_caseload": has_caseload}
+    if has_caseload:
         my_whanau = whanau_selectors.whanau_list(user=user, status="open")
         context["my_whanau"] = my_whanau[:HOME_LIST_SIZE]
         context["my_whanau_count"] = my_whanau.count()

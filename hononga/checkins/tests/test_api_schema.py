@@ -34,6 +34,8 @@ def test_every_check_in_operation_is_in_the_schema_with_problem_errors() -> None
         "/api/v1/check-ins/{checkin_id}",
         "/api/v1/check-in-links",
         "/api/v1/check-in-links/{link_id}/revoke",
+        "/api/v1/check-in-links/{link_id}/send",
+        "/api/v1/check-in-links/{link_id}/sends",
         "/api/v1/check-in-links/answer",
     } <= paths
     for path in paths:

@@ -29,7 +29,17 @@ DEMO_USERS = [
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]
 # Apps whose demo.py adds records on top of the base data, in this order.
-DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories", "goals"]
+DEMO_EXTENSIONS = [
+    "relationships",
+    "checkins",
+    "contacts",
+    "restorative",
+    "advisories",
+    "measures",
+    "goals",
+]
+# Logins that apps' demo.py add (printed with the others).
+EXTENSION_LOGINS = [("demo-practice-lead", Role.PRACTICE_LEAD, "figures only, the whole agency")]
 REGIONS = ["Waikato", "Tāmaki Makaurau"]
 TEAMS = [("Kirikiriroa team", 0), ("Manukau team", 1)]
 FAMILY_NAMES = [
@@ -109,6 +119,8 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo logins (password for all: hononga-demo):")
             for username, role, _preferred, _full, _team in DEMO_USERS:
                 self.stdout.write(f"  {username:<20} {role.label}")
+            for username, role, note in EXTENSION_LOGINS:
+                self.stdout.write(f"  {username:<20} {role.label} ({note})")
             self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and log in.\n")
 
     def _load_extensions(self) -> None:

@@ -1,0 +1,485 @@
+"""The one place figures are computed: SQL aggregates over a population and a period.
+
+`raw_counts` runs one grouped aggregate query per source (allocations, whānau, contacts, links,
+check-ins, processes, agreement items, people harmed): a fixed number of queries whatever the
+size of the agency, each served by an index on its date column. `table` turns the counts into
+figures for a page, the CSV or the API, applying confidentiality (confidentiality.py) when the
+viewer may not open the records behind them (practice leads).
+
+Populations: a team's whānau (Whanau.team), a region's whānau (Whanau.region) or the agency's.
+Groups: a team is broken down by practitioner (supervisors only), a region by team, the agency
+by region.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from hononga.advisories.models import Advisory, Screening
+from hononga.checkins.models import CheckIn, CheckInLink, Perspective
+from hononga.checkins.services import settings_get
+from hononga.contacts.models import IN_PERSON_MODES, Contact, DecisionsWith, Quadrant
+from hononga.measures import confidentiality
+from hononga.measures.definitions import BY_NAME, MEASURES, Measure
+from hononga.measures.periods import Period
+from hononga.restorative.models import (
+    AgreementItem,
+    FollowUp,
+    ItemStatus,
+    Participant,
+    ParticipantRole,
+    ProcessKind,
+    RestorativeProcess,
+    State,
+)
+from hononga.whanau.models import Allocation, Whanau, WhanauStatus
+
+Level = Literal["team", "region", "agency"]
+Group = Literal["practitioner", "team", "region"]
+WAITING_DAYS = 28
+ITEMS = (
+    "safety",
+    "trust",
+    "respect",
+    "empathy",
+    "honesty",
+    "responsibility",
+    "power_sharing",
+    "heard",
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: one team's whānau, one region's, or the agency's."""
+
+    level: Level
+    id: int | None = None
+
+    @property
+    def cell(self) -> str:
+        return self.level if self.level == "agency" else f"{self.level}:{self.id}"
+
+    def q(self, path: str) -> Q:
+        if self.level == "team":
+            return Q(**{f"{path}team_id": self.id})
+        if self.level == "region":
+            return Q(**{f"{path}region_id": self.id})
+        return Q()
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _grouped(qs: QuerySet[Any], by: str | None, **aggregates: Any) -> dict[Any, dict[str, Any]]:
+    if by is None:
+        return {None: qs.aggregate(**aggregates)}
+    rows = qs.values(by).annotate(**aggregates).order_by()
+    return {row.pop(by): row for row in rows}
+
+
+def _group_field(group: Group | None, path: str, practitioner: str | None) -> str | None:
+    if group is None:
+        return None
+    if group == "practitioner":
+        return practitioner
+    return f"{path}{group}_id"
+
+
+def raw_counts(
+    scope: Scope,
+    period: Period,
+    group: Group | None,
+    *,
+    today: date | None = None,
+    current_only: bool = False,
+) -> dict[Any, dict[str, Any]]:
+    """Unrounded counts (and the score sum) for every group key (None: the whole population).
+    `current_only`: only the sources of the figures about today (whānau, processes, items)."""
+    today = today or timezone.localdate()
+    start, end = _aware(period.start), _aware(period.end)
+    found: dict[Any, dict[str, Any]] = {}
+
+    def merge(rows: dict[Any, dict[str, Any]]) -> None:
+        for key, values in rows.items():
+            found.setdefault(key, {}).update({k: v or 0 for k, v in values.items()})
+
+    # Open whānau today.
+    if group == "practitioner":
+        merge(
+            _grouped(
+                Allocation.objects.current(today).filter(
+                    scope.q("whanau__"),
+                    whanau__status=WhanauStatus.OPEN,
+                    whanau__archived_at__isnull=True,
+                ),
+                "user_id",
+                whanau_open=Count("whanau_id", distinct=True),
+            )
+        )
+    merge(
+        _grouped(
+            Whanau.objects.filter(
+                scope.q(""),
+                Exists(Allocation.objects.current(today).filter(whanau=OuterRef("pk"))),
+                status=WhanauStatus.OPEN,
+                archived_at__isnull=True,
+            ),
+            None if group == "practitioner" else _group_field(group, "", None),
+            whanau_open=Count("id"),
+        )
+    )
+    if not current_only:
+        # Whānau worked with (allocations overlapping the period).
+        merge(
+            _grouped(
+                Allocation.objects.filter(
+                    scope.q("whanau__"),
+                    Q(ended__isnull=True) | Q(ended__gte=period.start),
+                    archived_at__isnull=True,
+                    whanau__archived_at__isnull=True,
+                    started__lte=period.last_day,
+                ),
+                _group_field(group, "whanau__", "user_id"),
+                whanau_worked_with=Count("whanau_id", distinct=True),
+            )
+        )
+        # Contacts: the WITH/TO/FOR/NOT mix, decisions, screening under an advisory.
+        in_person = Q(mode__in=[str(m) for m in IN_PERSON_MODES], under_advisory=True)
+        contacts = (
+            Contact.objects.filter(
+                scope.q("whanau__"),
+                archived_at__isnull=True,
+                occurred_at__gte=start,
+                occurred_at__lt=end,
+            )
+            .annotate(day=TruncDate("occurred_at"))
+            .annotate(
+                under_advisory=Exists(
+                    Advisory.objects.filter(
+                        Q(ends__isnull=True) | Q(ends__gte=OuterRef("day")),
+                        archived_at__isnull=True,
+                        regions=OuterRef("whanau__region_id"),
+                        starts__lte=OuterRef("day"),
+                    )
+                ),
+                screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk"))),
+            )
+        )
+        merge(
+            _grouped(
+                contacts,
+                _group_field(group, "whanau__", "practitioner_id"),
+                contacts=Count("id"),
+                contacts_with=Count("id", filter=Q(quadrant=Quadrant.WITH)),
+                contacts_to=Count("id", filter=Q(quadrant=Quadrant.TO)),
+                contacts_for=Count("id", filter=Q(quadrant=Quadrant.FOR)),
+                contacts_not=Count("id", filter=Q(quadrant=Quadrant.NOT)),
+                decisions_made=Count(
+                    "id", filter=Q(decisions_with__in=[DecisionsWith.YES, DecisionsWith.NO])
+                ),
+                decisions_with=Count("id", filter=Q(decisions_with=DecisionsWith.YES)),
+                in_person_advisory=Count("id", filter=in_person),
+                in_person_screened=Count("id", filter=in_person & Q(screened=True)),
+            )
+        )
+        # Check-in links sent and answered.
+        merge(
+            _grouped(
+                CheckInLink.objects.filter(
+                    scope.q("relationship__whanau__"), created_at__gte=start, created_at__lt=end
+                ),
+                _group_field(group, "relationship__whanau__", "created_by_id"),
+                links_sent=Count("id"),
+                links_answered=Count("id", filter=Q(used_at__isnull=False)),
+            )
+        )
+        # What whānau said: their own check-ins.
+        settings = settings_get()
+        low = Q(mean__lt=float(settings.low_score))
+        for item in ITEMS:
+            low |= Q(**{f"{item}__lte": settings.low_item})
+        checkins = CheckIn.objects.filter(
+            scope.q("relationship__whanau__"),
+            perspective=Perspective.SELF,
+            archived_at__isnull=True,
+            mean__isnull=False,
+            answered_at__gte=start,
+            answered_at__lt=end,
+        )
+        if group == "practitioner":
+            # The practitioner is the side of the relationship that is a staff member.
+            checkins = checkins.annotate(
+                practitioner=Coalesce(
+                    "relationship__person_a__user_id", "relationship__person_b__user_id"
+                )
+            )
+        merge(
+            _grouped(
+                checkins,
+                _group_field(group, "relationship__whanau__", "practitioner"),
+                checkins_own=Count("id"),
+                score_sum=Sum("mean"),
+                checkins_low=Count("id", filter=low),
+            )
+        )
+    if group == "practitioner":
+        return found  # restorative figures are the team's (whānau-level), not a practitioner's
+    # Restorative processes: referred, held, closed in the period; stages and waits today.
+    unfinished = [State.REFERRED, State.PREPARING, State.READY, State.HELD, State.MONITORING]
+    merge(
+        _grouped(
+            RestorativeProcess.objects.filter(scope.q("whanau__"), archived_at__isnull=True),
+            _group_field(group, "whanau__", None),
+            processes_referred=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+            processes_held=Count("id", filter=Q(held_on__gte=period.start, held_on__lt=period.end)),
+            processes_closed=Count(
+                "id", filter=Q(closed_on__gte=period.start, closed_on__lt=period.end)
+            ),
+            **{
+                f"processes_stage_{stage}": Count("id", filter=Q(state=stage))
+                for stage in unfinished
+            },
+            processes_waiting=Count(
+                "id",
+                filter=Q(
+                    state__in=[State.REFERRED, State.PREPARING, State.READY],
+                    created_at__lt=_aware(today) - timedelta(days=WAITING_DAYS),
+                ),
+            ),
+            fgc_reviews_due=Count(
+                "id",
+                filter=Q(
+                    kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
+                    plan_review_date__gte=period.start,
+                    plan_review_date__lt=period.end,
+                ),
+            ),
+            fgc_reviews_overdue=Count(
+                "id",
+                filter=Q(
+                    kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
+                    plan_review_date__lt=today,
+                    state__in=unfinished,
+                ),
+            ),
+        )
+    )
+    # Agreement items: due in the period and done by their date; open past their date today.
+    due_in_period = Q(due__gte=period.start, due__lt=period.end)
+    merge(
+        _grouped(
+            AgreementItem.objects.filter(
+                scope.q("process__whanau__"),
+                Q(due__gte=period.start, due__lt=period.end)
+                | Q(status=ItemStatus.OPEN, due__lt=today),
+                archived_at__isnull=True,
+                process__archived_at__isnull=True,
+            ),
+            _group_field(group, "process__whanau__", None),
+            items_due=Count("id", filter=due_in_period),
+            items_done_on_time=Count(
+                "id",
+                filter=due_in_period & Q(status=ItemStatus.DONE, resolved_at__date__lte=F("due")),
+            ),
+            items_overdue=Count("id", filter=Q(status=ItemStatus.OPEN, due__lt=today)),
+        )
+    )
+    if current_only:
+        return found
+    # People harmed in processes held in the period, and whether they were followed up.
+    merge(
+        _grouped(
+            Participant.objects.filter(
+                scope.q("process__whanau__"),
+                role=ParticipantRole.HARMED,
+                removed_at__isnull=True,
+                archived_at__isnull=True,
+                process__archived_at__isnull=True,
+                process__held_on__gte=period.start,
+                process__held_on__lt=period.end,
+            ).annotate(
+                followed=Exists(
+                    FollowUp.objects.filter(participant=OuterRef("pk"), held_at__isnull=False)
+                )
+            ),
+            _group_field(group, "process__whanau__", None),
+            harmed_in_held=Count("id"),
+            harmed_followed_up=Count("id", filter=Q(followed=True)),
+        )
+    )
+    return found
+
+
+def totals(rows: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    """The whole population from its groups (whānau belong to one team and one region, so
+    every count adds up; not so for practitioners, who share whānau)."""
+    summed: dict[str, Any] = {}
+    for values in rows.values():
+        for key, value in values.items():
+            summed[key] = summed.get(key, 0) + (value or 0)
+    return summed
+
+
+# --- Figures -----------------------------------------------------------------------------------
+
+
+NOT_SUPPRESSED = ""
+CURRENT_ONLY = "current_only"
+NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class Figure:
+    measure: Measure
+    value: float | int | None
+    note: str = NOT_SUPPRESSED  # "suppressed", "current_only", "no_data" or ""
+
+    @property
+    def name(self) -> str:
+        return self.measure.name
+
+
+def figures_from(
+    raw: dict[str, Any],
+    *,
+    cell: str,
+    period: Period,
+    confidential: bool,
+    today: date,
+    measures: Iterable[Measure] = MEASURES,
+) -> dict[str, Figure]:
+    """Each measure's figure for one population (`cell` names it for the rounding)."""
+    is_current = period.start <= today < period.end
+    result: dict[str, Figure] = {}
+    for measure in measures:
+        if measure.current and not is_current:
+            result[measure.name] = Figure(measure, None, CURRENT_ONLY)
+            continue
+        if measure.kind == "count":
+            value = int(raw.get(measure.name, 0) or 0)
+            if confidential:
+                shown = confidentiality.count(value, f"{measure.name}|{cell}|{period.key}")
+                result[measure.name] = Figure(measure, shown.value, shown.note)
+            else:
+                result[measure.name] = Figure(measure, value)
+        elif measure.kind == "rate":
+            numerator = int(raw.get(measure.numerator, 0) or 0)
+            denominator = int(raw.get(measure.denominator, 0) or 0)
+            if confidential:
+                shown = confidentiality.rate(numerator, denominator)
+                result[measure.name] = Figure(measure, shown.value, shown.note)
+            elif denominator == 0:
+                result[measure.name] = Figure(measure, None, NO_DATA)
+            else:
+                result[measure.name] = Figure(measure, round(100 * numerator / denominator, 1))
+        else:  # a mean of check-in scores
+            n = int(raw.get(measure.numerator, 0) or 0)
+            mean = float(raw.get("score_sum", 0) or 0) / n if n else None
+            if confidential:
+                shown = confidentiality.mean(mean, n)
+                result[measure.name] = Figure(measure, shown.value, shown.note)
+            elif mean is None:
+                result[measure.name] = Figure(measure, None, NO_DATA)
+            else:
+                result[measure.name] = Figure(measure, round(mean, 1))
+    return result
+
+
+@dataclass
+class Row:
+    key: Any  # a practitioner's, team's or region's id; None for the whole population
+    label: str
+    figures: dict[str, Figure]
+    cell: str = ""
+
+
+@dataclass
+class Table:
+    scope: Scope
+    period: Period
+    confidential: bool
+    rows: list[Row] = field(default_factory=list)  # one per group, in name order
+    total: Row | None = None
+    measures: list[Measure] = field(default_factory=list)
+
+
+def table(
+    scope: Scope,
+    period: Period,
+    *,
+    groups: list[tuple[int, str]] | None = None,
+    group: Group | None = None,
+    confidential: bool,
+    today: date | None = None,
+    measures: list[Measure] | None = None,
+    total_label: str = "",
+    current_only: bool = False,
+) -> Table:
+    """Figures for the population and (if `groups` is given) each of its groups, in the order
+    given (name order: never a league table). `current_only`: just the figures about today
+    (`period` must then be the current one)."""
+    today = today or timezone.localdate()
+    chosen = measures or MEASURES
+    if current_only:
+        chosen = [m for m in chosen if m.current]
+    result = Table(scope=scope, period=period, confidential=confidential, measures=chosen)
+    if groups is not None and group is not None:
+        rows = raw_counts(scope, period, group, today=today, current_only=current_only)
+        if group == "practitioner":
+            total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[
+                None
+            ]
+            row_measures = [m for m in chosen if m.per_practitioner]
+        else:
+            total_raw = totals(rows)
+            row_measures = chosen
+        for key, label in groups:
+            cell = f"{group}:{key}"
+            result.rows.append(
+                Row(
+                    key=key,
+                    label=label,
+                    cell=cell,
+                    figures=figures_from(
+                        rows.get(key, {}),
+                        cell=cell,
+                        period=period,
+                        # A practitioner's figures are only ever shown to their supervisor.
+                        confidential=confidential and group != "practitioner",
+                        today=today,
+                        measures=row_measures,
+                    ),
+                )
+            )
+    else:
+        total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[None]
+    result.total = Row(
+        key=None,
+        label=total_label,
+        cell=scope.cell,
+        figures=figures_from(
+            total_raw,
+            cell=scope.cell,
+            period=period,
+            confidential=confidential,
+            today=today,
+            measures=chosen,
+        ),
+    )
+    return result
+
+
+def measures_named(names: Iterable[str]) -> list[Measure]:
+    """The measures with these names, in definition order; KeyError names the unknown one."""
+    wanted = set(names)
+    for name in wanted:
+        if name not in BY_NAME:
+            raise KeyError(name)
+    return [m for m in MEASURES if m.name in wanted]

@@ -20,11 +20,11 @@ from hononga.goals.schemas import (
     GoalIn,
     GoalOut,
     GoalPatch,
-    RatingIn,
-    RatingOut,
-    StepIn,
-    StepOut,
-    StepPatch,
+    GoalRatingIn,
+    GoalRatingOut,
+    GoalStepIn,
+    GoalStepOut,
+    GoalStepPatch,
 )
 
 router = Router(tags=["goals"])
@@ -238,7 +238,7 @@ def goal_change(request: HttpRequest, goal_id: Id, payload: GoalChangeIn) -> Any
 
 @router.get(
     "/goals/{goal_id}/ratings",
-    response={200: list[RatingOut], **READ_ERRORS},
+    response={200: list[GoalRatingOut], **READ_ERRORS},
     url_name="goal_rating_list",
     summary="A goal's ratings in time order; the first is the baseline",
 )
@@ -261,11 +261,11 @@ def rating_list(request: HttpRequest, goal_id: Id) -> Any:
 
 @router.post(
     "/goals/{goal_id}/ratings",
-    response={201: RatingOut, **ERRORS},
+    response={201: GoalRatingOut, **ERRORS},
     url_name="goal_rating_create",
     summary="Record a rating given in session: “How close are you to this goal?” 0–10",
 )
-def rating_create(request: HttpRequest, goal_id: Id, payload: RatingIn) -> Any:
+def rating_create(request: HttpRequest, goal_id: Id, payload: GoalRatingIn) -> Any:
     _visible_goal(request, goal_id)
     rating = services.rating_record(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -280,7 +280,7 @@ def rating_create(request: HttpRequest, goal_id: Id, payload: RatingIn) -> Any:
 
 @router.get(
     "/goals/{goal_id}/steps",
-    response={200: list[StepOut], **READ_ERRORS},
+    response={200: list[GoalStepOut], **READ_ERRORS},
     url_name="goal_step_list",
     summary="A goal's steps: who does what by when",
 )
@@ -301,11 +301,11 @@ def step_list(request: HttpRequest, goal_id: Id) -> Any:
 
 @router.post(
     "/goals/{goal_id}/steps",
-    response={201: StepOut, **ERRORS},
+    response={201: GoalStepOut, **ERRORS},
     url_name="goal_step_create",
     summary="Add a step",
 )
-def step_create(request: HttpRequest, goal_id: Id, payload: StepIn) -> Any:
+def step_create(request: HttpRequest, goal_id: Id, payload: GoalStepIn) -> Any:
     _visible_goal(request, goal_id)
     step = services.step_add(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -320,11 +320,11 @@ def step_create(request: HttpRequest, goal_id: Id, payload: StepIn) -> Any:
 
 @router.patch(
     "/goals/{goal_id}/steps/{step_id}",
-    response={200: StepOut, **WRITE_ERRORS},
+    response={200: GoalStepOut, **WRITE_ERRORS},
     url_name="goal_step_update",
     summary="Tick a step off (with the date, today unless given) or untick it",
 )
-def step_update(request: HttpRequest, goal_id: Id, step_id: Id, payload: StepPatch) -> Any:
+def step_update(request: HttpRequest, goal_id: Id, step_id: Id, payload: GoalStepPatch) -> Any:
     _visible_goal(request, goal_id)
     if not GoalStep.objects.filter(pk=step_id, goal_id=goal_id).exists():
         raise NotFound("Not found")

@@ -66,14 +66,14 @@ class GoalOut(Schema):
     version: int
 
 
-class RatingIn(Forbid):
+class GoalRatingIn(Forbid):
     value: Rating
     rated_by: BodyId | None = Field(
         None, description="The goal's holder (leave out for a goal the whānau holds together)."
     )
 
 
-class RatingOut(Schema):
+class GoalRatingOut(Schema):
     id: int
     goal: int
     value: int
@@ -83,19 +83,19 @@ class RatingOut(Schema):
     is_baseline: bool
 
 
-class StepIn(Forbid):
+class GoalStepIn(Forbid):
     what: Annotated[str, text(300, required=True), CLEAN_TEXT, Field(examples=["Book the test"])]
     who: Annotated[str, text(200, required=True), CLEAN_TEXT, Field(examples=["Mere"])]
     by_when: Day | None = None
 
 
-class StepPatch(Forbid):
+class GoalStepPatch(Forbid):
     version: Version
     done: bool
     done_on: Day | None = None
 
 
-class StepOut(Schema):
+class GoalStepOut(Schema):
     id: int
     goal: int
     what: str

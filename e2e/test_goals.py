@@ -54,7 +54,9 @@ def test_a_goal_is_set_rated_on_a_phone_and_seen_beside_the_relationship(
     axe_check(page, "goals-new")
     page.get_by_label("Whose goal is it?").select_option(label="Hine Kōwhai")
     page.get_by_role("button", name="Save the goal").click()
-    expect(page.locator(".error-summary")).to_contain_text("The goal, in their own words: This field is required.")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "The goal, in their own words: This field is required."
+    )
     axe_check(page, "goals-new-error")
     page.get_by_label("The goal, in their own words").fill("Go to kura every day this term")
     page.get_by_role("button", name="Save the goal").click()

@@ -1,17 +1,18 @@
-"""/api/v1/goals: the whānau plan (goals, their ratings and steps)."""
+"""/api/v1/goals: the whānau plan (goals, their ratings and steps); /api/v1/outcomes/association."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS, Id, reject_unknown_query
+from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS, Day, Id, reject_unknown_query
 from hononga.core.concurrency import lock_current
-from hononga.core.errors import NotFound, sent_version
+from hononga.core.errors import NotFound, PracticeError, sent_version
 from hononga.core.pagination import Pagination
 from hononga.goals import selectors, services
 from hononga.goals.models import Goal, GoalRating, GoalStatus, GoalStep
@@ -338,3 +339,81 @@ def step_update(request: HttpRequest, goal_id: Id, step_id: Id, payload: GoalSte
             request=request,
         )
     return step_out(step)
+
+
+class AssociationFilters(Schema):
+    team: Id | None = None
+    region: Id | None = None
+    from_: Day | None = Field(None, alias="from", description="Baselines on or after (YYYY-MM-DD).")
+    to: Day | None = Field(None, description="Baselines on or before (YYYY-MM-DD).")
+
+
+class ThirdOut(Schema):
+    third: str = Field(description="low, middle, high (or all when there are under 3 people).")
+    n: int | None = Field(description="People in the third; null when under 10 (not shown).")
+    mean_change: float | None
+    suppressed: bool
+    from_: float | None = Field(alias="from")
+    to: float | None
+
+
+class ModelOut(Schema):
+    status: str = Field(
+        description="fitted, too_few_units, too_few_groups or degenerate (then only the "
+        "correlation is shown)."
+    )
+    estimate: float | None = Field(description="Points of goal change per point of early quality.")
+    low: float | None
+    high: float | None
+    groups: int
+
+
+class AssociationOut(Schema):
+    scope: str
+    scope_id: int | None
+    computed_at: datetime | None = Field(description="When the daily job last computed these.")
+    n: int
+    r: float | None
+    r_low: float | None
+    r_high: float | None
+    thirds: list[ThirdOut]
+    model: ModelOut | None = Field(
+        description="The random-intercept model (fitted daily over all dates); null for a period."
+    )
+
+
+@router.get(
+    "/outcomes/association",
+    response={200: AssociationOut, **READ_ERRORS},
+    url_name="outcome_association",
+    summary="Early relationship quality and goal change: correlation, model and thirds",
+    description="Never per practitioner. Supervisors: their own teams; practice leads and "
+    "administrators: the agency, a region or a team. Thirds under 10 people are not shown.",
+)
+def outcome_association(request: HttpRequest, filters: Query[AssociationFilters]) -> Any:
+    from hononga.goals import association
+
+    unknown = sorted(set(request.GET) - {"team", "region", "from", "to"})
+    if unknown:
+        raise PracticeError(
+            "Unknown filter: " + ", ".join(unknown),
+            errors={name: ["There is no such filter."] for name in unknown},
+        )
+    if filters.from_ and filters.to and filters.to < filters.from_:
+        raise PracticeError(
+            "The end date is before the start date.", errors={"to": ["Give a later date."]}
+        )
+    scope = association.scope_for(
+        request.auth,  # type: ignore[attr-defined]
+        team=filters.team,
+        region=filters.region,
+    )
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.VIEW,
+        summary="Viewed the association of relationship quality and goal change (API)",
+        data={"scope": scope.kind, "id": scope.pk},
+        request=request,
+    )
+    shown = association.figures(scope, since=filters.from_, until=filters.to)
+    return {"scope": scope.kind, "scope_id": scope.pk, **shown}

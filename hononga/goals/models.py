@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hononga.accounts.models import Team
 from hononga.checkins.models import CheckInLink
-from hononga.core.models import CaseRecord
+from hononga.core.models import CaseRecord, Region
 from hononga.goals.outcomes import SCALE_MAX, SCALE_MIN
 from hononga.relationships.models import Relationship
 from hononga.whanau.models import Person, Whanau
@@ -256,3 +257,65 @@ class GoalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} on goal {self.goal_id} ({self.rated_at:%Y-%m-%d})"
+
+
+class HolderOutcome(models.Model):
+    """One goal holder in what the agency learns; rebuilt daily by `hononga goals learn`
+    (hononga.goals.learning). Never read per practitioner."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    baseline_on = models.DateField()
+    goal_change = models.FloatField()
+    early_quality = models.FloatField()
+    goals = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # The figures for a team or a region, optionally over a period of baselines.
+            models.Index(fields=["team", "baseline_on"], name="holderoutcome_team_idx"),
+            models.Index(fields=["region", "baseline_on"], name="holderoutcome_region_idx"),
+            models.Index(fields=["baseline_on"], name="holderoutcome_baseline_idx"),
+            # The thirds: cut points by early quality.
+            models.Index(fields=["early_quality", "id"], name="holderoutcome_quality_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome of person {self.person_id}"
+
+
+class OutcomeFigures(models.Model):
+    """The figures of one scope (the agency, a region or a team), precomputed daily."""
+
+    class Scope(models.TextChoices):
+        AGENCY = "agency", _("The agency")
+        REGION = "region", _("A region")
+        TEAM = "team", _("A team")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    scope_id = models.PositiveIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+    n = models.PositiveIntegerField(default=0)
+    r = models.FloatField(null=True, blank=True)
+    r_low = models.FloatField(null=True, blank=True)
+    r_high = models.FloatField(null=True, blank=True)
+    thirds = models.JSONField(default=list)
+    model_status = models.CharField(max_length=20, blank=True)
+    model_estimate = models.FloatField(null=True, blank=True)
+    model_low = models.FloatField(null=True, blank=True)
+    model_high = models.FloatField(null=True, blank=True)
+    groups = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_id"], name="outcomefigures_one_per_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome figures ({self.scope} {self.scope_id or ''})"

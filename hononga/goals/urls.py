@@ -15,6 +15,7 @@ urlpatterns = [
     path("goals/<int:pk>/steps/", views.step_add_view, name="step_add"),
     path("goal-steps/<int:pk>/", views.step_toggle_view, name="step_toggle"),
     path("goals/thanks/", views.thanks_view, name="thanks"),
+    path("goals/learning/", views.learning_view, name="learning"),
     # The public one-time link, short like the check-in's.
     path("g/<str:token>/", views.answer_view, name="answer"),
 ]

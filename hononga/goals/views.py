@@ -599,3 +599,53 @@ def thanks_view(request: HttpRequest) -> HttpResponse:
             "body": wording.text("thanks_body", language),
         },
     )
+
+
+# --- What the agency learns ----------------------------------------------------------------------
+
+
+@login_required
+def learning_view(request: AuthedRequest) -> HttpResponse:
+    """Figures precomputed daily (their date shown); never a ranking of practitioners."""
+    from hononga.goals import association
+    from hononga.goals.models import HolderOutcome
+
+    def number(name: str) -> int | None:
+        raw = request.GET.get(name, "")
+        return int(raw) if raw.isdecimal() and len(raw) < 10 else None
+
+    try:
+        scope = association.scope_for(request.user, team=number("team"), region=number("region"))
+    except PracticeError:
+        raise Http404 from None
+    shown = association.figures(scope)
+    points: list[dict[str, Any]] = []
+    if scope.scatter:
+        for quality, change in HolderOutcome.objects.filter(team_id=scope.pk or 0).values_list(
+            "early_quality", "goal_change"
+        )[:2000]:
+            points.append(
+                {
+                    "x": round(40 + 400 * quality / 10, 1),
+                    "y": round(20 + 160 * (10 - change) / 20, 1),
+                    "quality": quality,
+                    "change": change,
+                }
+            )
+    record_event(
+        actor=request.user,
+        action=Action.VIEW,
+        summary=f"Viewed what the agency learns ({scope.kind} {scope.pk or ''})",
+        data={"scope": scope.kind, "id": scope.pk},
+        request=request,
+    )
+    return render(
+        request,
+        "goals/learning.html",
+        {
+            "scope": scope,
+            "figures": shown,
+            "points": points,
+            "teams": list(request.user.teams.order_by("name")) if scope.scatter else [],
+        },
+    )

@@ -52,6 +52,7 @@ bench: $(STAMP)
 
 check-deploy: $(STAMP)
 	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  AUDIT_KEYS=check=$$($(BIN)/python -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())') \
 	  ALLOWED_HOSTS=hononga.example.org $(BIN)/hononga check --deploy --fail-level WARNING
 
 ## make smoke-production: the README's production steps for real (PostgreSQL at 127.0.0.1:5432,

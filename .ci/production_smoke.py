@@ -13,6 +13,7 @@ Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth), as .ci/run start
 SMOKE_ADMIN_URL to use another server (the database is made and dropped there).
 """
 
+import base64
 import hashlib
 import hmac
 import http.client
@@ -210,6 +211,8 @@ def main() -> int:
         "HONONGA_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": HOST,
+        # A throw-away audit key (docs/audit.md); production refuses to start without one.
+        "AUDIT_KEYS": "smoke=" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + db,
         "STATIC_ROOT": str(static_root),
         "SHARED_STORAGE_DIR": str(static_root / "shared"),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, Phase, settings
 
 from hononga.accounts.models import ApiToken, Role, Team, User
@@ -29,6 +29,13 @@ from hononga.factories import (
     WhanauFactory,
 )
 from hononga.whanau.models import Person, Whanau
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(tmp_path: Any) -> Iterator[None]:
+    """Each test's audit checkpoints in its own directory (they live outside the database)."""
+    with override_settings(AUDIT_CHECKPOINT_DIR=tmp_path / "audit-checkpoints"):
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ HONONGA_ENV chooses the profile: "development" (default; `make run`), "test" (py
 DATABASE_URL points every command at a database; the default is SQLite under var/.
 """
 
+import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -260,6 +262,31 @@ MESSAGES_SHOW_SECRETS = not PRODUCTION and env_bool("MESSAGES_SHOW_SECRETS", def
 # bucket). Audit checkpoints, backups and exports go here, never to one host's local disk. The
 # database user must not be able to rewrite it (audit checkpoints rely on that).
 SHARED_STORAGE_DIR = Path(env("SHARED_STORAGE_DIR", str(BASE_DIR / "var" / "shared")))
+
+# The audit key K (docs/audit.md): never in the database, never in its backups. AUDIT_KEYS
+# ("id=base64,id=base64") with AUDIT_KEY_ID naming the current one, or AUDIT_KEY_FILE (JSON).
+# Production refuses to start without one; development makes var/audit-keys.json; tests use a
+# fixed key. Checkpoints of the chain go to shared storage (the database user cannot write it).
+AUDIT_KEYS = env("AUDIT_KEYS", "")
+AUDIT_KEY_ID = env("AUDIT_KEY_ID", "")
+AUDIT_KEY_FILE = env("AUDIT_KEY_FILE", "")
+AUDIT_KEY_FILE_CREATE = False
+if not (AUDIT_KEYS or AUDIT_KEY_FILE):
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "Set AUDIT_KEYS (with AUDIT_KEY_ID) or AUDIT_KEY_FILE in production: the audit "
+            "trail's key, kept outside the database (docs/audit.md; `hononga audit keygen`)."
+        )
+    if HONONGA_ENV == "test":
+        AUDIT_KEYS = "test=dGVzdC1vbmx5LWF1ZGl0LWtleS1ub3QtZm9yLXVzZS0wMDAwMDA="
+    else:
+        AUDIT_KEY_FILE, AUDIT_KEY_FILE_CREATE = str(BASE_DIR / "var" / "audit-keys.json"), True
+AUDIT_CHECKPOINT_DIR = Path(
+    env("AUDIT_CHECKPOINT_DIR", str(SHARED_STORAGE_DIR / "audit-checkpoints"))
+)
+if HONONGA_ENV == "test" and "AUDIT_CHECKPOINT_DIR" not in os.environ:
+    # Test databases are made afresh; so are their checkpoint stores (pytest: one per test).
+    AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="hononga-test-checkpoints-"))
 
 # Security headers. No inline script or style anywhere, so the policy can be strict.
 CONTENT_SECURITY_POLICY = {

@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from hononga.accounts.models import Role
+        from hononga.audit import checks  # noqa: F401  (registers the audit key check)
         from hononga.core import nav
 
         nav.register(_("Audit"), "audit:list", order=90, roles={Role.ADMIN, Role.SUPERVISOR})

@@ -1,10 +1,9 @@
-import hashlib
-import json
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from hononga.audit.chain import CONTENT_FIELDS
 
 
 class Action(models.TextChoices):
@@ -29,8 +28,10 @@ class AppendOnlyError(Exception):
 class AuditEvent(models.Model):
     """Who viewed, changed, exported or broke glass on what, when and why.
 
-    Append-only: rows are never updated or deleted by the app, the admin or the API, and each
-    row carries the hash of the one before, so `hononga audit verify` finds any alteration.
+    Append-only: rows are never updated or deleted by the app, the admin or the API. Each row
+    carries an HMAC of its content under a key kept outside the database; the sealer chains the
+    rows in seal order and writes signed checkpoints outside the database, so `hononga audit
+    verify` finds any alteration, removal or wipe (docs/audit.md).
     Plain ids instead of foreign keys, so that nothing about a target can cascade into the trail.
     """
 
@@ -47,8 +48,17 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The format (hononga/audit/chain.py, docs/audit.md): digest = HMAC(K[key_id], content),
+    # written with the event; seal and link are set afterwards by the sealer, never by writers.
+    key_id = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    seal = models.BigIntegerField(null=True, blank=True, unique=True)
+    link = models.CharField(max_length=64, blank=True)
+    # Retention (redact()): the personal content is gone, the digest stays; which rule and when,
+    # signed with K so that nobody without the key can pass an alteration off as a redaction.
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redaction_rule = models.CharField(max_length=100, blank=True)
+    redaction_mac = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -57,6 +67,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["whanau_id", "-id"], name="audit_whanau_idx"),
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The sealer's work list: only the few events not yet sealed.
+            models.Index(
+                fields=["id"], condition=models.Q(seal__isnull=True), name="audit_unsealed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,34 +84,9 @@ class AuditEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
 
-    def canonical(self) -> str:
-        payload = {
-            "at": self.at.isoformat(),
-            "actor_id": self.actor_id,
-            "actor_username": self.actor_username,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "whanau_id": self.whanau_id,
-            "summary": self.summary,
-            "reason": self.reason,
-            "ip_address": self.ip_address,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        return json.dumps(
-            payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        )
+    def content(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in CONTENT_FIELDS}
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
-
-
-class AuditHead(models.Model):
-    """One row: the hash of the newest event. Locked while appending so the chain stays linear."""
-
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
-    count = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.count} events, newest {self.last_hash[:12]}"
+    @property
+    def sealed(self) -> bool:
+        return self.seal is not None

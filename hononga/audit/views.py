@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from hononga.accounts.models import Role
 from hononga.audit.forms import AuditFilterForm
-from hononga.audit.models import Action, AuditHead
-from hononga.audit.selectors import events_for_user, filter_events
+from hononga.audit.models import Action
+from hononga.audit.selectors import chain_status, events_for_user, filter_events
 from hononga.audit.services import record_event
 from hononga.audit.verify import audit_verify
 from hononga.core.decorators import role_required
@@ -33,8 +33,12 @@ CSV_COLUMNS = [
     "summary",
     "reason",
     "ip_address",
-    "prev_hash",
-    "hash",
+    "seal",
+    "key_id",
+    "digest",
+    "link",
+    "redacted_at",
+    "redaction_rule",
 ]
 
 
@@ -70,14 +74,15 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         "action_labels": dict(Action.choices),
     }
     if request.user.role == Role.ADMIN:
-        # The whole chain, read in chunks (never the whole table in memory). Checked on every
-        # visit while the trail is small; on a long trail, when the administrator asks.
-        head = AuditHead.objects.filter(pk=1).first()
-        total = head.count if head else 0
-        if total <= AUTO_VERIFY_LIMIT or request.GET.get("verify") == "1":
+        # Sealed and waiting events, the newest checkpoint; the whole chain, read page by page
+        # (never the whole table in memory), on every visit while the trail is small and on a
+        # long trail when the administrator asks.
+        chain = chain_status()
+        context["chain"] = chain
+        if chain.total <= AUTO_VERIFY_LIMIT or request.GET.get("verify") == "1":
             context["verify"] = audit_verify()
         else:
-            context["verify_offer"] = total
+            context["verify_offer"] = chain.total
     return render(request, "audit/list.html", context, status=status)
 
 

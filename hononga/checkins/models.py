@@ -305,6 +305,8 @@ class CheckInLink(models.Model):
         indexes = [
             # A relationship's links, open ones first.
             models.Index(fields=["relationship", "used_at", "revoked_at"], name="checkinlink_idx"),
+            # Figures (hononga.measures): links sent in a month, quarter or year.
+            models.Index(fields=["created_at"], name="checkinlink_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,17 @@ class ScheduledJob:
 
 SCHEDULE: list[ScheduledJob] = [
     ScheduledJob(
+        name="audit-sealer",
+        command="audit",
+        args=("seal",),
+        every=timedelta(seconds=5),
+        description=(
+            "Seal newly committed audit events into the keyed chain and write a signed "
+            "checkpoint outside the database (docs/audit.md). Every 5 s: the trail is "
+            "tamper-evident from the checkpoint on."
+        ),
+    ),
+    ScheduledJob(
         name="goals-learn",
         command="goals",
         args=("learn",),

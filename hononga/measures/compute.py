@@ -150,27 +150,12 @@ def raw_counts(
                 whanau_worked_with=Count("whanau_id", distinct=True),
             )
         )
-        # Contacts: the WITH/TO/FOR/NOT mix, decisions, screening under an advisory.
-        in_person = Q(mode__in=[str(m) for m in IN_PERSON_MODES], under_advisory=True)
-        contacts = (
-            Contact.objects.filter(
-                scope.q("whanau__"),
-                archived_at__isnull=True,
-                occurred_at__gte=start,
-                occurred_at__lt=end,
-            )
-            .annotate(day=TruncDate("occurred_at"))
-            .annotate(
-                under_advisory=Exists(
-                    Advisory.objects.filter(
-                        Q(ends__isnull=True) | Q(ends__gte=OuterRef("day")),
-                        archived_at__isnull=True,
-                        regions=OuterRef("whanau__region_id"),
-                        starts__lte=OuterRef("day"),
-                    )
-                ),
-                screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk"))),
-            )
+        # Contacts: the WITH/TO/FOR/NOT mix and decisions (plain counts over the period's rows).
+        contacts = Contact.objects.filter(
+            scope.q("whanau__"),
+            archived_at__isnull=True,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
         )
         merge(
             _grouped(
@@ -185,10 +170,36 @@ def raw_counts(
                     "id", filter=Q(decisions_with__in=[DecisionsWith.YES, DecisionsWith.NO])
                 ),
                 decisions_with=Count("id", filter=Q(decisions_with=DecisionsWith.YES)),
-                in_person_advisory=Count("id", filter=in_person),
-                in_person_screened=Count("id", filter=in_person & Q(screened=True)),
             )
         )
+        # In-person contacts on a day an advisory covered the whānau's region, and whether they
+        # were screened: only when an advisory overlaps the period at all (usually none), and
+        # then only over in-person contacts, so the EXISTS run on few rows.
+        advisories = Advisory.objects.filter(
+            Q(ends__isnull=True) | Q(ends__gte=period.start),
+            archived_at__isnull=True,
+            starts__lt=period.end,
+        )
+        if advisories.exists():
+            merge(
+                _grouped(
+                    contacts.filter(mode__in=[str(m) for m in IN_PERSON_MODES])
+                    .annotate(day=TruncDate("occurred_at"))
+                    .filter(
+                        Exists(
+                            advisories.filter(
+                                Q(ends__isnull=True) | Q(ends__gte=OuterRef("day")),
+                                regions=OuterRef("whanau__region_id"),
+                                starts__lte=OuterRef("day"),
+                            )
+                        )
+                    )
+                    .annotate(screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk")))),
+                    _group_field(group, "whanau__", "practitioner_id"),
+                    in_person_advisory=Count("id"),
+                    in_person_screened=Count("id", filter=Q(screened=True)),
+                )
+            )
         # Check-in links sent and answered.
         merge(
             _grouped(

@@ -1,6 +1,7 @@
 """Production settings: refuse to start without secrets; `check --deploy` is clean; security
 headers (CSP, HSTS, X-Frame-Options) and secure cookies are sent."""
 
+import base64
 import json
 import os
 import secrets
@@ -9,11 +10,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+# Production also needs the audit trail's key (hononga/audit/keys.py).
+AUDIT_KEY = {"AUDIT_KEYS": "prod=" + base64.b64encode(secrets.token_bytes(32)).decode()}
 
 
 def _run(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    env.update({"HONONGA_ENV": "production", **env_extra})
+    env.update({"HONONGA_ENV": "production", **AUDIT_KEY, **env_extra})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -29,6 +32,33 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _run({"ALLOWED_HOSTS": "hononga.example.org"}, "check")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    result = _run(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "AUDIT_KEYS": "",
+        },
+        "check",
+    )
+    assert result.returncode != 0
+    assert "Set AUDIT_KEYS" in result.stderr
+
+
+def test_production_refuses_a_short_audit_key():
+    result = _run(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "AUDIT_KEYS": "prod=" + base64.b64encode(b"short").decode(),
+        },
+        "check",
+        "--deploy",
+    )
+    assert result.returncode != 0
+    assert "audit keys need at least 32" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
@@ -94,6 +124,7 @@ def test_production_sends_the_security_headers_and_secure_cookies():
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "hononga.example.org",
             "DJANGO_SETTINGS_MODULE": "hononga.settings",
+            **AUDIT_KEY,
         },
         capture_output=True,
         text=True,
@@ -154,6 +185,7 @@ def _mail_settings(env_extra: dict[str, str]) -> dict[str, object]:
             "ALLOWED_HOSTS": "hononga.example.org",
             "DJANGO_SETTINGS_MODULE": "hononga.settings",
             "MESSAGES_SHOW_SECRETS": "true",  # ignored in production
+            **AUDIT_KEY,
             **env_extra,
         }
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checkins", "0004_link_sends"),
+        ("checkins", "0005_link_created_index"),
     ]
 
     operations = [

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hononga.messaging",
     "hononga.goals",
     "hononga.measures",
+    "hononga.synthetic",
 ]
 
 MIDDLEWARE = [

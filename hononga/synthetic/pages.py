@@ -1,0 +1,65 @@
+"""The pages and API lists that practitioners, supervisors and facilitators open every day, on
+generated data: what `bench/scale.py` times and the tests hold to a flat query count."""
+
+from dataclasses import dataclass
+
+from hononga.accounts.models import Role, User
+from hononga.restorative.models import RestorativeProcess
+from hononga.whanau.models import Allocation
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    username: str
+    api: bool = False
+
+
+def daily_pages() -> list[Page]:
+    practitioner = User.objects.get(username="syn-practitioner-0001")
+    supervisor = User.objects.filter(role=Role.SUPERVISOR, teams__members=practitioner).first()
+    facilitator = (
+        User.objects.filter(role=Role.FACILITATOR, facilitated_processes__isnull=False)
+        .order_by("username")
+        .first()
+    )
+    whanau_id = (
+        Allocation.objects.current()
+        .filter(user=practitioner, whanau__status="open")
+        .order_by("whanau_id")
+        .values_list("whanau_id", flat=True)
+        .first()
+    )
+    me = practitioner.username
+    pages = [
+        Page("practitioner home", "/", me),
+        Page("whānau list", "/whanau/", me),
+        Page("whānau page", f"/whanau/{whanau_id}/", me),
+        Page("contact list", "/contacts/", me),
+        Page("practitioner reflection", f"/reflection/practitioners/{practitioner.pk}/", me),
+        Page("attention list", "/check-ins/attention/", me),
+        Page("API check-ins", "/api/v1/check-ins", me, api=True),
+        Page("API contacts", "/api/v1/contacts", me, api=True),
+        Page("API whānau", "/api/v1/whanau", me, api=True),
+    ]
+    if supervisor is not None:
+        team = supervisor.teams.order_by("pk").first()
+        boss = supervisor.username
+        pages += [
+            Page("supervisor home", "/", boss),
+            Page("supervision view", f"/supervision/{practitioner.pk}/", boss),
+            Page("team reflection", f"/reflection/teams/{team.pk if team else 0}/", boss),
+            Page("supervisor contact list", "/contacts/", boss),
+            Page("supervisor attention list", "/check-ins/attention/", boss),
+        ]
+    if facilitator is not None:
+        process = RestorativeProcess.objects.filter(facilitator=facilitator).order_by("pk").first()
+        pages += [
+            Page("facilitator home", "/", facilitator.username),
+            Page("process list", "/processes/", facilitator.username),
+            Page(
+                "process page", f"/processes/{process.pk if process else 0}/", facilitator.username
+            ),
+        ]
+    return pages

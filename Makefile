@@ -18,6 +18,7 @@ install: $(STAMP)
 ## make run: SQLite under var/, demo data (once), server on http://127.0.0.1:8000 and a task
 ## worker beside it (Ctrl-C stops both); another port: PORT=8001 make run
 PORT ?= 8000
+SIZE ?= small
 run: $(STAMP)
 	$(BIN)/hononga migrate --no-input
 	$(BIN)/hononga demo --port $(PORT)
@@ -49,6 +50,12 @@ bench: $(STAMP)
 	  echo "== $$script"; \
 	  env -u DATABASE_URL HONONGA_ENV=test $(BIN)/python $$script || exit 1; \
 	done
+
+## make bench-scale SIZE=small|large|national: every daily page on a generated agency in
+## PostgreSQL, production settings (bench/scale.sh; the database is made once and kept)
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	SIZE=$(SIZE) bench/scale.sh
 
 check-deploy: $(STAMP)
 	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \

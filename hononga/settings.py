@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.notifications",
+    "hononga.diary",
     "hononga.goals",
     "hononga.measures",
     "hononga.synthetic",

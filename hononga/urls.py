@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("hononga.accounts.urls")),
     path("audit/", include("hononga.audit.urls")),
     path("messaging/", include("hononga.messaging.urls")),
+    path("notifications/", include("hononga.notifications.urls")),
+    path("my-week/", include("hononga.diary.urls")),
     path("", include("hononga.whanau.urls")),
     path("", include("hononga.relationships.urls")),
     path("", include("hononga.checkins.urls")),

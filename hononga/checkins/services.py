@@ -624,6 +624,15 @@ def _save_checkin(
     checkin.save()
     refresh_derived(relationship.pk)
     checkin.refresh_from_db()
+    from hononga.checkins.selectors import flags_of
+    from hononga.notifications import events
+
+    if flags_of(checkin):
+        events.checkin_flagged(
+            checkin=checkin,
+            relationship=relationship,
+            exclude=recorded_by if channel != Channel.LINK else None,
+        )
     return checkin
 
 
@@ -974,6 +983,9 @@ def link_answer(
             summary=f"Check-in answered through a one-time link on relationship {relationship.pk}",
             request=request,
         )
+        from hononga.notifications import events
+
+        events.checkin_answered(link=link, checkin=checkin)
     return checkin
 
 

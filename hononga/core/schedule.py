@@ -67,6 +67,26 @@ SCHEDULE: list[ScheduledJob] = [
             "Daily: a day's new baselines barely move the estimate."
         ),
     ),
+    ScheduledJob(
+        name="notification-reminders",
+        command="notifications",
+        args=("remind",),
+        daily_at=time(6, 0),
+        description=(
+            "Notify staff of agreement items due or overdue, follow-ups due, plan reviews "
+            "coming and advisories starting (once a thing a user: safe to run twice)."
+        ),
+    ),
+    ScheduledJob(
+        name="notification-digest",
+        command="notifications",
+        args=("digest",),
+        daily_at=time(7, 0),
+        description=(
+            "Email each user who chose the daily digest one message about their unread "
+            "notifications (after the reminders, so they are in it; keyed by day)."
+        ),
+    ),
 ]
 
 

@@ -33,6 +33,11 @@ OPEN_TO_LEADS = {
     "whanau/",
     "people/",
     "processes/",
+    # The user's own notifications (neutral sentences) and week (only what they facilitate or
+    # are allocated to: for a practice lead, nothing).
+    "notifications/",
+    "notifications/settings/",
+    "my-week/",
 }
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hononga.messaging",
     "hononga.notifications",
     "hononga.diary",
+    "hononga.goals",
     "hononga.measures",
     "hononga.synthetic",
     "hononga.privacy",
@@ -344,3 +345,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Goals (docs/goals.md): a change of at least this many points between a goal's first rating
+# and a later one is reliable (CORC's Goal Based Outcomes: 2.45); a goal with no rating for this
+# many days is due.
+GOALS_RELIABLE_CHANGE = env_float("GOALS_RELIABLE_CHANGE", 2.45)
+GOALS_DUE_DAYS = int(env_float("GOALS_DUE_DAYS", 42))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("hononga.contacts.urls")),
     path("", include("hononga.restorative.urls")),
     path("", include("hononga.advisories.urls")),
+    path("", include("hononga.goals.urls")),
     path("", include("hononga.measures.urls")),
     path("", include("hononga.privacy.urls")),
     path("api/v1/", api.urls),

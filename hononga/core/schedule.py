@@ -39,6 +39,17 @@ SCHEDULE: list[ScheduledJob] = [
         ),
     ),
     ScheduledJob(
+        name="goals-learn",
+        command="goals",
+        args=("learn",),
+        daily_at=time(3, 0),
+        description=(
+            "Rebuild what the agency learns from goals: each goal holder's goal change and early "
+            "relationship quality, the correlation and the mixed model (statsmodels, never in a "
+            "request). Daily: the page shows the date it was computed."
+        ),
+    ),
+    ScheduledJob(
         name="tasks-prune",
         command="tasks",
         args=("prune",),

@@ -36,6 +36,7 @@ DEMO_EXTENSIONS = [
     "restorative",
     "advisories",
     "measures",
+    "goals",
     "privacy",
 ]
 # Logins that apps' demo.py add (printed with the others).

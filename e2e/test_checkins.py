@@ -77,6 +77,11 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
         else:
             question.locator(f"label[class*='scale__option']:has(#{key}-{value})").click()
         mobile.get_by_role("button", name="Next").click()
+    # Then one more, not part of the score: "how are things" (an outcome for every whānau).
+    overall = mobile.locator("#q-overall")
+    expect(overall).to_contain_text("How are things for you and your whānau?")
+    overall.locator("label[class*='scale__option']:has(#overall-4)").click()
+    mobile.get_by_role("button", name="Next").click()
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
     # The last step shows only "Send my answers" (and Back), never "Next" beside it.
     expect(mobile.get_by_role("button", name="Next")).to_have_count(0)

@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "hononga.messaging",
     "hononga.notifications",
     "hononga.diary",
+    "hononga.goals",
     "hononga.measures",
     "hononga.synthetic",
+    "hononga.privacy",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +341,13 @@ if PRODUCTION:
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# The whānau space opens to tamariki and rangatahi from this age (adults always; issue 18).
+WHANAU_SPACE_MIN_AGE = int(env("WHANAU_SPACE_MIN_AGE", "14"))
+
+# Retention (hononga retention; docs/privacy.md): a record is disposed of only after it has been
+# due this many days, so it shows in the daily dry-run reports first.
+RETENTION_NOTICE_DAYS = int(env("RETENTION_NOTICE_DAYS", "7"))
+
 # How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = timedelta(hours=4)
 # API tokens expire unless renewed.
@@ -364,3 +373,9 @@ LOGGING = {
         "django.server": {"level": "INFO", "handlers": [], "propagate": True},
     },
 }
+
+# Goals (docs/goals.md): a change of at least this many points between a goal's first rating
+# and a later one is reliable (CORC's Goal Based Outcomes: 2.45); a goal with no rating for this
+# many days is due.
+GOALS_RELIABLE_CHANGE = env_float("GOALS_RELIABLE_CHANGE", 2.45)
+GOALS_DUE_DAYS = int(env_float("GOALS_DUE_DAYS", 42))

@@ -18,7 +18,9 @@ urlpatterns = [
     path("", include("hononga.contacts.urls")),
     path("", include("hononga.restorative.urls")),
     path("", include("hononga.advisories.urls")),
+    path("", include("hononga.goals.urls")),
     path("", include("hononga.measures.urls")),
+    path("", include("hononga.privacy.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

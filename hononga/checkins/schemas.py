@@ -32,6 +32,11 @@ class Answers(Schema):
     power_sharing: Answer = None
     heard: Answer = None
     comment: Comment = ""  # type: ignore[valid-type]
+    overall: Answer = Field(
+        None,
+        description="“How are things for you and your whānau?” 0–10, not part of the score "
+        "(an outcome every whānau has); null to skip. Not asked on the mirror.",
+    )
 
 
 class CheckInIn(Answers):
@@ -68,6 +73,7 @@ class CheckInOut(Schema):
     power_sharing: int | None
     heard: int | None
     comment: str
+    overall: int | None = Field(description="“How are things for you and your whānau?” 0–10.")
     score: float | None = Field(description="Mean of the answered items, one decimal.")
     mean: float | None = Field(
         description="Mean of the answered items, unrounded: what the flags are computed from."

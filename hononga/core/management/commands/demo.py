@@ -29,9 +29,21 @@ DEMO_USERS = [
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]
 # Apps whose demo.py adds records on top of the base data, in this order.
-DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories", "measures"]
+DEMO_EXTENSIONS = [
+    "relationships",
+    "checkins",
+    "contacts",
+    "restorative",
+    "advisories",
+    "measures",
+    "goals",
+    "privacy",
+]
 # Logins that apps' demo.py add (printed with the others).
-EXTENSION_LOGINS = [("demo-practice-lead", Role.PRACTICE_LEAD, "figures only, the whole agency")]
+EXTENSION_LOGINS = [
+    ("demo-practice-lead", Role.PRACTICE_LEAD, "figures only, the whole agency"),
+    ("demo-privacy", Role.ADMIN, "with the privacy officer permission: exports, retention"),
+]
 REGIONS = ["Waikato", "Tāmaki Makaurau"]
 TEAMS = [("Kirikiriroa team", 0), ("Manukau team", 1)]
 FAMILY_NAMES = [

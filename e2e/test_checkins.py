@@ -77,6 +77,11 @@ def test_a_whanau_member_answers_a_link_on_a_phone_and_the_practitioner_sees_the
         else:
             question.locator(f"label[class*='scale__option']:has(#{key}-{value})").click()
         mobile.get_by_role("button", name="Next").click()
+    # Then one more, not part of the score: "how are things" (an outcome for every whānau).
+    overall = mobile.locator("#q-overall")
+    expect(overall).to_contain_text("How are things for you and your whānau?")
+    overall.locator("label[class*='scale__option']:has(#overall-4)").click()
+    mobile.get_by_role("button", name="Next").click()
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
     # The last step shows only "Send my answers" (and Back), never "Next" beside it.
     expect(mobile.get_by_role("button", name="Next")).to_have_count(0)
@@ -122,7 +127,8 @@ def test_staff_pages_are_accessible(browser: Browser, page: Page, live_server, s
     axe_check(page, "checkin-attention")
     page.goto(f"{base}/relationships/{relationship.pk}/check-in-links/new/")
     axe_check(page, "checkin-link-new")
-    page.get_by_role("button", name="Make the link").click()
+    page.get_by_label("Show me the link, and I will send it myself").check()
+    page.get_by_role("button", name="Make and send the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-in link ready")
     axe_check(page, "checkin-link-made")
     page.goto(f"{base}/relationships/{relationship.pk}/check-ins/mirror/")

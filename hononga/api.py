@@ -26,9 +26,13 @@ from hononga.accounts.models import ApiToken, hash_token
 from hononga.advisories.api import router as advisories_router
 from hononga.checkins.api import router as checkins_router
 from hononga.contacts.api import router as contacts_router
-from hononga.core.api import PROBLEM, problem
+from hononga.core.api import PROBLEM, WholeNumberParser, problem
 from hononga.core.errors import ConflictError, NotFound, PracticeError
+from hononga.diary.api import router as diary_router
+from hononga.goals.api import router as goals_router
 from hononga.measures.api import router as measures_router
+from hononga.notifications.api import router as notifications_router
+from hononga.privacy.api import router as privacy_router
 from hononga.relationships.api import router as relationships_router
 from hononga.restorative.api import router as restorative_router
 from hononga.whanau.api import router as whanau_router
@@ -92,6 +96,7 @@ api = HonongaAPI(
     "failures list each field in `errors`.",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=WholeNumberParser(),
 )
 
 
@@ -245,5 +250,9 @@ api.add_router("", checkins_router)
 api.add_router("", contacts_router)
 api.add_router("", restorative_router)
 api.add_router("", advisories_router)
+api.add_router("", notifications_router)
+api.add_router("", diary_router)
+api.add_router("", goals_router)
 api.add_router("", measures_router)
+api.add_router("", privacy_router)
 api.add_router("", fallback_router)

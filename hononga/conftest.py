@@ -164,4 +164,31 @@ def fuzzed(max_examples: int) -> Callable[[Test], Test]:
     return decorate
 
 
-__all__ = ["ApiToken", "bearer", "client_for", "fuzzed"]
+# The titles of our answers that refuse a request for its shape (pydantic validation, unreadable
+# JSON): anything else (a 422 naming a rule only the data can check, a 404 for an id you cannot
+# see) is the data, not the shape.
+SHAPE_REFUSALS = {"The request has invalid fields", "The body is not valid JSON"}
+
+
+def shape_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A schemathesis check (`additional_checks=[shape_accepted]`): a request generated to match
+    the schema is never refused for its shape — so the schema states every constraint the
+    server enforces, and a client generated from it sends only what the server accepts."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code not in {400, 422}:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and body.get("title") in SHAPE_REFUSALS:
+        raise AssertionError(
+            "The schema allows this request but the server refused its shape: "
+            f"{body.get('errors') or body.get('detail')}"
+        )
+    return None
+
+
+__all__ = ["ApiToken", "bearer", "client_for", "fuzzed", "shape_accepted"]

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "hononga.core",
     "hononga.accounts",
     "hononga.audit",
@@ -66,8 +69,12 @@ INSTALLED_APPS = [
     "hononga.advisories",
     "hononga.tasks",
     "hononga.messaging",
+    "hononga.notifications",
+    "hononga.diary",
+    "hononga.goals",
     "hononga.measures",
     "hononga.synthetic",
+    "hononga.privacy",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hononga.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -167,6 +176,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "hononga.accounts.lockout.username_for_lockout"  # fits axes' column
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Second factor (TOTP with recovery codes, django-otp): every staff member must have one when
+# SECOND_FACTOR_REQUIRED (on by default in production) or when an administrator requires it
+# agency-wide (Manage → Security). Anyone who has one is asked for a code after the password.
+# Creating an API token needs a code entered within SECOND_FACTOR_FRESH.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", default=PRODUCTION)
+SECOND_FACTOR_FRESH = timedelta(minutes=10)
+SECOND_FACTOR_MAX_FAILURES = 5  # wrong codes in a row, then locked for SECOND_FACTOR_LOCKOUT
+SECOND_FACTOR_LOCKOUT = timedelta(minutes=15)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Hononga")
 
 # Sessions: end after an hour without activity, and when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60
@@ -345,16 +364,29 @@ if env("REDIS_URL", ""):
             "KEY_PREFIX": "hononga",
         }
     }
+# The whānau space opens to tamariki and rangatahi from this age (adults always; issue 18).
+WHANAU_SPACE_MIN_AGE = int(env("WHANAU_SPACE_MIN_AGE", "14"))
+
+# Retention (hononga retention; docs/privacy.md): a record is disposed of only after it has been
+# due this many days, so it shows in the daily dry-run reports first.
+RETENTION_NOTICE_DAYS = int(env("RETENTION_NOTICE_DAYS", "7"))
 
 # How long a break-glass grant lasts.
 BREAK_GLASS_DURATION = timedelta(hours=4)
 # API tokens expire unless renewed.
 API_TOKEN_LIFETIME = timedelta(days=90)
 
+# Paths that carry a one-time token after the prefix (the check-in links): masked in every log
+# record, with API tokens, passwords and session ids (hononga/core/logfilter.py).
+SECRET_PATH_PREFIXES = ["/c/"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks secrets: add "filters": ["mask_secrets"] to any handler added here.
+    "filters": {"mask_secrets": {"()": "hononga.core.logfilter.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -362,5 +394,15 @@ LOGGING = {
         "hononga.requests": {
             "level": env("REQUEST_LOG_LEVEL", "WARNING" if HONONGA_ENV == "test" else "INFO")
         },
+        # Django's own handlers (console when DEBUG, mail_admins) do not mask: replace them, so
+        # its records (django.request, django.security.*, django.server) reach only ours.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+        "django.server": {"level": "INFO", "handlers": [], "propagate": True},
     },
 }
+
+# Goals (docs/goals.md): a change of at least this many points between a goal's first rating
+# and a later one is reliable (CORC's Goal Based Outcomes: 2.45); a goal with no rating for this
+# many days is due.
+GOALS_RELIABLE_CHANGE = env_float("GOALS_RELIABLE_CHANGE", 2.45)
+GOALS_DUE_DAYS = int(env_float("GOALS_DUE_DAYS", 42))

@@ -4,12 +4,12 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from hononga.accounts.models import ApiToken, Role, Team, User
 from hononga.accounts.services import token_revoke
-from hononga.core.api import ERRORS, READ_ERRORS, reject_unknown_query
+from hononga.core.api import ERRORS, READ_ERRORS, PathId, reject_unknown_query
 from hononga.core.pagination import Pagination
 
 router = Router(tags=["accounts"])
@@ -89,7 +89,7 @@ def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS}, tags=["tokens"])
-def revoke_token(request: HttpRequest, token_id: int = Path(..., ge=1, le=2**63 - 1)) -> ApiToken:
+def revoke_token(request: HttpRequest, token_id: int = PathId) -> ApiToken:
     """Revoke one of your tokens (the one you are using, too). It stops working at once."""
     token = token_revoke(user=_user(request), token_id=token_id, request=request)
     return ApiToken.objects.select_related("user").get(pk=token.pk)

@@ -34,6 +34,24 @@ class TokenCreateForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, for example “weekly report script”."),
     )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "A token works without your password or second factor, so making one needs a "
+            "fresh code."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_code = needs_code
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            del self.fields["code"]
 
 
 # --- Administrators' manage pages ----------------------------------------------------------------
@@ -188,3 +206,45 @@ class AllocationCreateForm(forms.Form):
 class AllocationEndForm(forms.Form):
     version = forms.IntegerField(min_value=1, max_value=2**31, widget=forms.HiddenInput)
     ended = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class EnrolCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=20,
+        help_text=_("The 6 digits the app shows for Hononga once you have added it."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class SecurityPolicyForm(forms.Form):
+    second_factor_required = forms.BooleanField(
+        label=_("Require a second factor for every staff member"),
+        required=False,
+        help_text=_(
+            "Everyone is asked to set up an authenticator app at their next page, and for a "
+            "code after their password from then on."
+        ),
+    )

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hononga.accounts import services
+from hononga.accounts import second_factor, services
 from hononga.accounts.forms import (
     AllocationCreateForm,
     AllocationEndForm,
     AllocationFilterForm,
+    SecurityPolicyForm,
     TeamForm,
     UserCreateForm,
     UserEditForm,
@@ -205,7 +206,62 @@ def user_edit(request: AuthedRequest, user_id: str) -> HttpResponse:
                 return redirect("accounts:manage:users")
         status = 400
     return render(
-        request, "accounts/manage_user_form.html", {"form": form, "edited": user}, status=status
+        request,
+        "accounts/manage_user_form.html",
+        {
+            "form": form,
+            "edited": user,
+            "edited_second_factor": second_factor.has_second_factor(user),
+        },
+        status=status,
+    )
+
+
+@admin_only
+@require_POST
+def user_second_factor_reset(request: AuthedRequest, user_id: str) -> HttpResponse:
+    """Remove someone's second factor (a lost phone, no recovery codes left); audited."""
+    user = get_object_or_404(User, pk=_pk(user_id))
+    second_factor.reset(actor=request.user, user=user, request=request)
+    messages.success(
+        request,
+        _("Removed the second factor of %(u)s: they set up a new one at their next login.")
+        % {"u": user.username},
+    )
+    return redirect("accounts:manage:user_edit", user.pk)
+
+
+@admin_only
+def security_policy(request: AuthedRequest) -> HttpResponse:
+    """The agency-wide second-factor requirement."""
+    from django.conf import settings
+
+    from hononga.accounts.models import SecurityPolicy
+
+    policy = SecurityPolicy.current()
+    form = SecurityPolicyForm(
+        request.POST or None, initial={"second_factor_required": policy.second_factor_required}
+    )
+    if request.method == "POST" and form.is_valid():
+        second_factor.policy_set(
+            actor=request.user,
+            required=form.cleaned_data["second_factor_required"],
+            request=request,
+        )
+        messages.success(request, _("Saved the security settings."))
+        return redirect("accounts:manage:security")
+    return render(
+        request,
+        "accounts/manage_security.html",
+        {
+            "form": form,
+            "policy": policy,
+            "required_by_server": settings.SECOND_FACTOR_REQUIRED,
+            "enrolled": User.objects.filter(is_active=True, totpdevice__confirmed=True)
+            .distinct()
+            .count(),
+            "active": User.objects.filter(is_active=True).count(),
+        },
     )
 
 

@@ -124,3 +124,43 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active
+
+
+class SecurityPolicy(models.Model):
+    """The agency's security settings, one row (pk=1), changed by administrators."""
+
+    second_factor_required = models.BooleanField(
+        _("require a second factor for every staff member"), default=False
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("security policy")
+
+    def __str__(self) -> str:
+        return "Security policy"
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class SecondFactorThrottle(models.Model):
+    """Wrong second-factor codes in a row for one user, kept in the database so that every
+    server process counts them together and logging in again with the password does not reset
+    them: after too many the code page is locked for a while. A right code clears it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="second_factor_throttle",
+    )
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"

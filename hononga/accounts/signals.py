@@ -13,6 +13,10 @@ from hononga.audit.services import record_event
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     record_event(actor=user, action=Action.LOGIN, summary="Logged in", request=request)
+    if request is not None and hasattr(request, "session"):
+        from hononga.accounts.second_factor import remember_state
+
+        remember_state(request, user)  # a code, an enrolment, or nothing before pages open
 
 
 @receiver(user_logged_out)

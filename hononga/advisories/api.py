@@ -1,7 +1,7 @@
 """API for practice advisories (admin writes) and screenings (practitioners)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -13,7 +13,17 @@ from ninja.responses import Status
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS
+from hononga.core.api import (
+    CLEAN_TEXT,
+    ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    Id,
+    PathId,
+    Version,
+    text,
+)
 from hononga.core.errors import sent_version
 from hononga.core.pagination import Pagination
 from hononga.whanau import access as whanau_access
@@ -22,6 +32,13 @@ from . import diseases, immunisation, rules, selectors, services
 from .models import Advisory, Screening
 
 router = Router(tags=["advisories"])
+
+# Text in bodies: surrounding spaces stripped, a length, no NUL (stated in the schema).
+Text20 = Annotated[str, text(20), CLEAN_TEXT]
+Text100 = Annotated[str, text(100), CLEAN_TEXT]
+Text200 = Annotated[str, text(200), CLEAN_TEXT]
+Text1000 = Annotated[str, text(1000), CLEAN_TEXT]
+Text10000 = Annotated[str, text(10000), CLEAN_TEXT]
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,44 +116,43 @@ class AdvisoryOut(Schema):
 
 
 class AdvisoryIn(Schema):
-    title: str = Field("", max_length=200)
-    condition: str = Field("", max_length=20)
-    disease_name: str = Field("", max_length=100)
-    regions: list[int] = Field(default_factory=list, max_length=100)
+    title: Text200 = ""
+    condition: Text20 = ""
+    disease_name: Text100 = ""
+    regions: list[BodyId] = Field(default_factory=list, max_length=100)
     starts: date | None = None
     ends: date | None = None
-    guidance: str = Field("", max_length=10000)
+    guidance: Text10000 = ""
 
 
 class AdvisoryPatch(Schema):
-    version: int
-    title: str | None = Field(None, max_length=200)
-    condition: str | None = Field(None, max_length=20)
-    disease_name: str | None = Field(None, max_length=100)
-    regions: list[int] | None = Field(None, max_length=100)
+    version: Version
+    title: Text200 | None = None
+    condition: Text20 | None = None
+    disease_name: Text100 | None = None
+    regions: list[BodyId] | None = Field(None, max_length=100)
     starts: date | None = None
     ends: date | None = None
-    guidance: str | None = Field(None, max_length=10000)
+    guidance: Text10000 | None = None
 
 
 class ScreeningIn(Schema):
-    whanau: int
-    planned_mode: str | None = None
+    whanau: BodyId
+    planned_mode: Text20 | None = None
     answers: dict[str, bool] = Field(
         default_factory=dict,
         description="Yes/no answers by question key: the advisory's `questions`.",
     )
-    practitioner_immunisation: str | None = Field(
+    practitioner_immunisation: Text20 | None = Field(
         None, description="Your own status, where `asks_practitioner_immunisation`."
     )
-    people_present: list[int] = Field(
+    people_present: list[BodyId] = Field(
         default_factory=list,
         max_length=200,
         description="Everyone who will be there (at least one): their recorded status is read.",
     )
-    immunity_claim: str = Field(
+    immunity_claim: Text1000 = Field(
         "",
-        max_length=1000,
         description="What people said about immunity: kept as a claim, never evidence.",
     )
 
@@ -236,11 +252,11 @@ class ImmunisationOut(Schema):
 
 
 class ImmunisationIn(Schema):
-    status: str = Field(max_length=20)
-    evidence: str = Field("", max_length=20)
-    source: str = Field("", max_length=200)
+    status: Text20
+    evidence: Text20 = ""
+    source: Text200 = ""
     as_at: date | None = None
-    version: int | None = Field(None, description="The version you read (stale: 409).")
+    version: Version | None = Field(None, description="The version you read (stale: 409).")
 
 
 def _admin(user: User) -> None:
@@ -288,7 +304,7 @@ def list_rule_tables(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/advisories/{advisory_id}", response={200: AdvisoryOut, **READ_ERRORS})
-def get_advisory(request: HttpRequest, advisory_id: int) -> Advisory:
+def get_advisory(request: HttpRequest, advisory_id: int = PathId) -> Advisory:
     advisory = Advisory.objects.filter(pk=advisory_id).first()
     if advisory is None:
         raise Http404
@@ -296,7 +312,9 @@ def get_advisory(request: HttpRequest, advisory_id: int) -> Advisory:
 
 
 @router.patch("/advisories/{advisory_id}", response={200: AdvisoryOut, **WRITE_ERRORS})
-def update_advisory(request: HttpRequest, advisory_id: int, payload: AdvisoryPatch) -> Advisory:
+def update_advisory(
+    request: HttpRequest, payload: AdvisoryPatch, advisory_id: int = PathId
+) -> Advisory:
     user = _user(request)
     _admin(user)
     changes = payload.dict(exclude_unset=True)
@@ -350,7 +368,7 @@ def _immunisation_rows(user: User, person_id: int) -> list[dict[str, Any]]:
     "/people/{person_id}/immunisations", response={200: list[ImmunisationOut], **READ_ERRORS}
 )
 @paginate(Pagination)
-def list_immunisations(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+def list_immunisations(request: HttpRequest, person_id: int = PathId) -> list[dict[str, Any]]:
     """A person's immunisation status for each disease that records one, and whether it counts
     as evidence of immunity in a screening today (documented, consented, not too old)."""
     user = _user(request)
@@ -371,7 +389,7 @@ def list_immunisations(request: HttpRequest, person_id: int) -> list[dict[str, A
     response={200: list[ImmunisationOut], **WRITE_ERRORS},
 )
 def record_immunisation(
-    request: HttpRequest, person_id: int, disease: str, payload: ImmunisationIn
+    request: HttpRequest, disease: str, payload: ImmunisationIn, person_id: int = PathId
 ) -> list[dict[str, Any]]:
     """Record one disease's status, with how it is known (`evidence`: record, test,
     born_before_1969 for measles, or word). Needs the person's consent where they can give it."""
@@ -393,7 +411,7 @@ def record_immunisation(
 
 @router.get("/screenings", response={200: list[ScreeningOut], **READ_ERRORS})
 @paginate(Pagination)
-def list_screenings(request: HttpRequest, whanau: int | None = None) -> Any:
+def list_screenings(request: HttpRequest, whanau: Id | None = None) -> Any:
     user = _user(request)
     qs = (
         services.screenings_for_user(user)
@@ -414,7 +432,7 @@ def list_screenings(request: HttpRequest, whanau: int | None = None) -> Any:
 
 
 @router.get("/screenings/{screening_id}", response={200: ScreeningOut, **READ_ERRORS})
-def get_screening(request: HttpRequest, screening_id: int) -> Screening:
+def get_screening(request: HttpRequest, screening_id: int = PathId) -> Screening:
     user = _user(request)
     screening = (
         services.screenings_for_user(user)

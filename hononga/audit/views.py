@@ -12,6 +12,7 @@ from django.utils import timezone
 from hononga.accounts.models import Role
 from hononga.audit.forms import AuditFilterForm
 from hononga.audit.models import Action
+from hononga.audit.redaction import REDACTED, is_case_content, redact_events, redacts_for
 from hononga.audit.selectors import chain_status, events_for_user, filter_events
 from hononga.audit.services import record_event
 from hononga.audit.verify import audit_verify
@@ -66,6 +67,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     else:
         events = events.order_by("-id")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    redact_events(request.user, page.object_list)
     context: dict[str, Any] = {
         "form": form,
         "page_obj": page,
@@ -112,12 +114,17 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
         request=request,
     )
     writer = csv.writer(_Echo())
+    hide = redacts_for(request.user)
+    summary, reason = CSV_COLUMNS.index("summary"), CSV_COLUMNS.index("reason")
+    whanau, target = CSV_COLUMNS.index("whanau_id"), CSV_COLUMNS.index("target_type")
 
     def rows() -> Iterator[str]:
         yield writer.writerow(CSV_COLUMNS)
         for event in events.values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
             row = list(event)
             row[1] = timezone.localtime(row[1]).isoformat()
+            if hide and is_case_content(row[whanau], row[target]):
+                row[summary], row[reason] = str(REDACTED), ""
             yield writer.writerow([spreadsheet_safe(v) for v in row])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -56,6 +56,7 @@ def checkin_out(checkin: CheckIn, flags: tuple[str, ...]) -> dict[str, Any]:
         "language": checkin.language,
         **{key: getattr(checkin, key) for key in ITEM_FIELDS},
         "comment": checkin.comment,
+        "overall": checkin.overall,
         "score": float(checkin.score) if checkin.score is not None else None,
         "mean": checkin.mean,
         "previous_score": float(checkin.previous_score)
@@ -223,6 +224,7 @@ def checkin_create(request: HttpRequest, payload: CheckInIn) -> Any:
         language=data["language"],
         answered_at=data["answered_at"],
         request=request,
+        overall=data["overall"],
     )
     checkin = CheckIn.objects.select_related(
         "relationship", "rater", "recorded_by", "counterpart", "flagged_with__in_effect"
@@ -404,5 +406,6 @@ def link_answer(request: HttpRequest, payload: LinkAnswerIn) -> Any:
         items={key: data[key] for key in ITEM_FIELDS},
         comment=data["comment"],
         request=request,
+        overall=data["overall"],
     )
     return Status(201, {"received": True, "answered_at": checkin.answered_at})

@@ -31,6 +31,18 @@ def parse_answers(data: QueryDict) -> tuple[dict[str, Any], str]:
     return items, data.get("comment", "")[: instrument.COMMENT_MAX + 1]
 
 
+def parse_overall(data: QueryDict) -> Any:
+    """The overall "how are things" answer as an int where it is a whole number (else as it
+    came, for the service to refuse), None when skipped."""
+    raw = data.get("overall", "")
+    raw = raw.strip() if isinstance(raw, str) else raw
+    if raw in ("", None):
+        return None
+    if isinstance(raw, str) and raw.isdecimal() and len(raw) <= 3:
+        return int(raw)
+    return raw
+
+
 def parse_moment(text: str) -> datetime | None:
     """A datetime-local value ("2026-03-01T14:30") in New Zealand time; blank means now."""
     text = text.strip()

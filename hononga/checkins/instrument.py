@@ -199,6 +199,18 @@ TEXT: dict[str, dict[str, str]] = {
         "mi": "Kāore he take kia tuhi koe. Ka tae ngā kōrero katoa ka tuhia e koe ki a {worker}.",
     },
     "question_of": {"en": "Question {n} of {total}", "mi": "Pātai {n} o {total}"},
+    # The overall outcome item (own wording, not a licensed scale), asked after the eight.
+    "overall": {
+        "en": "How are things for you and your whānau?",
+        "mi": "Kei te pēhea ngā āhuatanga mōu me tō whānau?",
+    },
+    "overall_child": {"en": "How are things at home?", "mi": "Kei te pēhea ngā mea i te kāinga?"},
+    "overall_low": {"en": "really hard", "mi": "uaua rawa"},
+    "overall_high": {"en": "really good", "mi": "pai rawa"},
+    "overall_bad_value": {
+        "en": "Choose a whole number from 0 to 10, or skip it.",
+        "mi": "Kōwhiria he tau tōpū mai i te 0 ki te 10, waiho rānei.",
+    },
     "not_at_all": {"en": "not at all", "mi": "kāore rawa"},
     "completely": {"en": "completely", "mi": "āe rawa"},
     "skip": {"en": "Skip this one", "mi": "Waiho tēnei"},

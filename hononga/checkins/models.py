@@ -148,6 +148,9 @@ class CheckIn(CaseRecord):
     comment = models.TextField(
         _("what would make our work together better"), max_length=COMMENT_MAX, blank=True
     )
+    # "How are things for you and your whānau?" 0–10, asked with each check-in (not part of the
+    # relationship score): an outcome every whānau has, even before goals are set.
+    overall = _item_field(_("how things are"))
     score = models.DecimalField(
         _("score"), max_digits=3, decimal_places=1, null=True, blank=True, editable=False
     )

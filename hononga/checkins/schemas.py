@@ -32,6 +32,11 @@ class Answers(Schema):
     power_sharing: Answer = None
     heard: Answer = None
     comment: Comment = ""  # type: ignore[valid-type]
+    overall: Answer = Field(
+        None,
+        description="“How are things for you and your whānau?” 0–10, not part of the score "
+        "(an outcome every whānau has); null to skip. Not asked on the mirror.",
+    )
 
 
 class CheckInIn(Answers):
@@ -68,6 +73,7 @@ class CheckInOut(Schema):
     power_sharing: int | None
     heard: int | None
     comment: str
+    overall: int | None = Field(description="“How are things for you and your whānau?” 0–10.")
     score: float | None = Field(description="Mean of the answered items, one decimal.")
     mean: float | None = Field(
         description="Mean of the answered items, unrounded: what the flags are computed from."
@@ -137,7 +143,15 @@ class CheckInLinkSendOut(Schema):
 
 
 class LinkAnswerIn(Answers):
-    token: Annotated[str, Field(min_length=1, max_length=100)]
+    token: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="The token from the link (after /c/).",
+        ),
+    ]
 
 
 class LinkAnswerOut(Schema):

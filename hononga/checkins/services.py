@@ -456,6 +456,23 @@ def clean_answers(
     return cleaned, comment.strip()
 
 
+def clean_overall(value: Any, language: str = Language.EN) -> int | None:
+    """The overall "how are things" answer: a whole number 0–10, or None (skipped)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PracticeError(
+            instrument.text("overall_bad_value", language),
+            errors={"overall": [instrument.text("overall_bad_value", language)]},
+        )
+    if not instrument.SCALE_MIN <= value <= instrument.SCALE_MAX:
+        raise PracticeError(
+            instrument.text("overall_bad_value", language),
+            errors={"overall": [instrument.text("overall_bad_value", language)]},
+        )
+    return value
+
+
 # --- Recording -----------------------------------------------------------------------------------
 def _editable_relationship(actor: User, relationship_id: int) -> Relationship:
     try:
@@ -501,8 +518,10 @@ def checkin_record(
     language: str = Language.EN,
     answered_at: datetime | None = None,
     request: HttpRequest | None = None,
+    overall: Any = None,
 ) -> CheckIn:
-    """Record a check-in answered in session, by phone, or the practitioner's mirror."""
+    """Record a check-in answered in session, by phone, or the practitioner's mirror (with the
+    overall "how are things" answer, except on the mirror)."""
     relationship = _editable_relationship(actor, relationship_id)
     _check_relationship_open(relationship)
     if channel not in {Channel.IN_SESSION, Channel.PHONE}:
@@ -517,6 +536,7 @@ def checkin_record(
     rater = _rater_for(relationship, rater_id)
     _check_rater(relationship, rater, perspective, form, actor)
     cleaned, comment = clean_answers(items, comment, language)
+    overall_value = None if perspective == Perspective.MIRROR else clean_overall(overall, language)
     now = timezone.now()
     if answered_at is None:
         answered_at = now
@@ -547,6 +567,7 @@ def checkin_record(
             comment=comment,
             answered_at=answered_at,
             recorded_by=actor,
+            overall=overall_value,
         )
         record_event(
             actor=actor,
@@ -573,6 +594,7 @@ def _save_checkin(
     answered_at: datetime,
     recorded_by: User | None,
     link: CheckInLink | None = None,
+    overall: int | None = None,
 ) -> CheckIn:
     # One writer at a time per relationship, so that the derived fields (latest, previous,
     # pairing) computed below always see every committed check-in of the relationship.
@@ -588,6 +610,7 @@ def _save_checkin(
         answered_at=answered_at,
         recorded_by=recorded_by,
         link=link,
+        overall=overall,
         score=scoring.score(items),
         mean=scoring.mean(items),
         flagged_with=flag_thresholds_in_force(),
@@ -601,6 +624,15 @@ def _save_checkin(
     checkin.save()
     refresh_derived(relationship.pk)
     checkin.refresh_from_db()
+    from hononga.checkins.selectors import flags_of
+    from hononga.notifications import events
+
+    if flags_of(checkin):
+        events.checkin_flagged(
+            checkin=checkin,
+            relationship=relationship,
+            exclude=recorded_by if channel != Channel.LINK else None,
+        )
     return checkin
 
 
@@ -910,10 +942,12 @@ def link_answer(
     items: dict[str, Any],
     comment: str = "",
     request: HttpRequest | None = None,
+    overall: Any = None,
 ) -> CheckIn:
     """Answer a check-in through a one-time link (no login). The link is used up atomically."""
     opened = link_open(raw_token)
     cleaned, comment = clean_answers(items, comment, opened.language)
+    overall_value = clean_overall(overall, opened.language)
     with transaction.atomic():
         # Locked so that two submissions of the same link cannot both be saved.
         link = CheckInLink.objects.select_for_update().get(pk=opened.link.pk)
@@ -936,6 +970,7 @@ def link_answer(
             answered_at=now,
             recorded_by=link.created_by,
             link=link,
+            overall=overall_value,
         )
         link.used_at = now
         link.save(update_fields=["used_at"])
@@ -948,6 +983,9 @@ def link_answer(
             summary=f"Check-in answered through a one-time link on relationship {relationship.pk}",
             request=request,
         )
+        from hononga.notifications import events
+
+        events.checkin_answered(link=link, checkin=checkin)
     return checkin
 
 

@@ -23,6 +23,7 @@ from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.checkins import (
     forms,
+    hooks,
     instrument,
     ratelimit,
     scoring,
@@ -120,9 +121,11 @@ def _form_context(
     values: dict[str, Any] | None = None,
     comment: str = "",
     error: PracticeError | None = None,
+    overall: Any = None,
 ) -> dict[str, Any]:
     errors = error.errors if error is not None else {}
     lang = language if form != Form.MIRROR else "en"
+    total = len(instrument.ITEM_KEYS)
     if collateral:
         intro = instrument.text("intro_collateral", lang, worker=worker)
     elif form == Form.CHILD:
@@ -165,6 +168,19 @@ def _form_context(
             if "{" not in instrument.TEXT[key]["en"]
         },
         "review_note": lang == "mi" and not instrument.TE_REO_REVIEWED,
+        "overall_question": None
+        if form == Form.MIRROR
+        else {
+            "key": "overall",
+            "n": total + 1,
+            "progress": instrument.text("question_of", lang, n=total + 1, total=total + 1),
+            "text": instrument.text("overall_child" if form == Form.CHILD else "overall", lang),
+            "low": instrument.text("overall_low", lang),
+            "high": instrument.text("overall_high", lang),
+            "value": overall if isinstance(overall, int) else None,
+            "errors": errors.get("overall", []),
+            "options": questions(form=form, language=lang, worker=worker)[0]["options"],
+        },
     }
 
 
@@ -323,8 +339,10 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
     values: dict[str, Any] = {}
     comment = ""
     when_text = request.POST.get("answered_at", "")[:20]
+    overall: Any = None
     if request.method == "POST":
         values, comment = forms.parse_answers(request.POST)
+        overall = None if mirror else forms.parse_overall(request.POST)
         try:
             answered_at = None if mirror else forms.parse_moment(when_text)
             services.checkin_record(
@@ -339,6 +357,7 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
                 language=language,
                 answered_at=answered_at,
                 request=request,
+                overall=overall,
             )
         except PracticeError as caught:
             error = caught
@@ -357,6 +376,7 @@ def enter_view(request: AuthedRequest, pk: int, mirror: bool = False) -> HttpRes
         values=values,
         comment=comment,
         error=error,
+        overall=overall,
     )
     context.update(
         {
@@ -448,8 +468,10 @@ def handover_view(request: HttpRequest) -> HttpResponse:
     error: PracticeError | None = None
     values: dict[str, Any] = {}
     comment = ""
+    overall: Any = None
     if request.method == "POST":
         values, comment = forms.parse_answers(request.POST)
+        overall = forms.parse_overall(request.POST)
         try:
             services.checkin_record(
                 actor=user,
@@ -462,6 +484,7 @@ def handover_view(request: HttpRequest) -> HttpResponse:
                 comment=comment,
                 language=language,
                 request=request,
+                overall=overall,
             )
         except PracticeError as caught:
             error = caught
@@ -478,6 +501,7 @@ def handover_view(request: HttpRequest) -> HttpResponse:
         values=values,
         comment=comment,
         error=error,
+        overall=overall,
     )
     context.update(
         {
@@ -740,15 +764,24 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
     error: PracticeError | None = None
     values: dict[str, Any] = {}
     comment = ""
+    overall: Any = None
     if request.method == "POST":
         values, comment = forms.parse_answers(request.POST)
+        overall = forms.parse_overall(request.POST)
         try:
-            services.link_answer(raw_token=token, items=values, comment=comment, request=request)
+            services.link_answer(
+                raw_token=token, items=values, comment=comment, request=request, overall=overall
+            )
         except services.LinkUnavailable as gone:
             return _unavailable(request, gone)
         except PracticeError as caught:
             error = caught
         else:
+            # A link that carries more (the goals app's ratings on the same link) goes on there.
+            for after in hooks.AFTER_LINK_ANSWER:
+                following = after(token)
+                if following:
+                    return redirect(following + f"&lang={language}")
             return redirect(reverse("checkins:thanks") + f"?lang={language}")
     context = _form_context(
         form=opened.form,
@@ -758,6 +791,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         values=values,
         comment=comment,
         error=error,
+        overall=overall,
     )
     context.update(
         {

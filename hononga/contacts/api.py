@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictInt
@@ -39,6 +39,7 @@ from hononga.core.api import (
     BodyId,
     Day,
     Id,
+    PathId,
     Reason,
     Version,
     forbidden,
@@ -52,7 +53,6 @@ from hononga.whanau.models import TEXT_MAX
 
 router = Router(tags=["contacts"])
 
-PathId = Path(..., ge=1, le=2**63 - 1)
 Rating = Annotated[
     StrictInt,
     Field(ge=RATING_MIN, le=RATING_MAX, description="0–10; 6 or more is high.", examples=[7]),

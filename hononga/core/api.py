@@ -9,20 +9,26 @@ The root `hononga/api.py` only builds the API, its error handlers and mounts the
 import json
 import re
 from datetime import date
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, cast
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
+from ninja import Path, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictInt,
     StringConstraints,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 PROBLEM = "application/problem+json"
 
@@ -89,6 +95,26 @@ class ConflictProblem(Problem):
     changed_by: str | None = None
 
 
+# --- Reading JSON bodies ----------------------------------------------------------------------
+
+
+def _json_number(literal: str) -> int | float:
+    """A JSON number with a fraction or exponent: a whole one (`66.0`, `6.6e1`) is an integer,
+    as JSON Schema counts it, so `"version": 66.0` is version 66; `66.5` stays a decimal (and an
+    integer field refuses it). Huge exponents stay floats (no giant ints from `1e999999`)."""
+    number = Decimal(literal)
+    if number.is_finite() and number == number.to_integral_value() and number.adjusted() < 20:
+        return int(number)
+    return float(literal)
+
+
+class WholeNumberParser(Parser):
+    """The API's JSON parser: whole-number decimals are integers (see `_json_number`)."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        return cast(DictStrAny, json.loads(request.body, parse_float=_json_number))
+
+
 # --- Input types shared by the routers -----------------------------------------------------------
 
 MAX_ID = 2**63 - 1  # the largest database id; bigger numbers are refused, not overflowed
@@ -104,7 +130,37 @@ def _clean_text(value: str) -> str:
     return value
 
 
-CLEAN_TEXT = AfterValidator(_clean_text)
+NO_NUL = "^[^\\u0000]*$"
+# "At least one character that isn't a space, and no NUL", for JSON Schema (no lookahead needed).
+NO_NUL_REQUIRED = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+class _CleanText:
+    """Refuses NUL and lone surrogates (an after-validator), and says so in the JSON schema: a
+    `pattern` without NUL, so a client generated from the schema sends only what we accept.
+
+    Put any other pattern into the `text(...)`/`StringConstraints` before it: constraints after
+    a validator are enforced but left out of the schema.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_after_validator_function(_clean_text, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        target = handler.resolve_ref_schema(json_schema)
+        pattern = target.get("pattern")
+        if pattern is None:
+            target["pattern"] = NO_NUL
+        elif pattern == r"\S":
+            target["pattern"] = NO_NUL_REQUIRED
+        # Any other pattern of ours is a character class without NUL already.
+        return json_schema
+
+
+CLEAN_TEXT: Any = _CleanText()
 
 
 def text(max_length: int, *, required: bool = False) -> StringConstraints:
@@ -165,6 +221,9 @@ class Forbid(Schema):
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # In JSON bodies, where types are exact ("5" is not a number, 1.0 is not an id):
 BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# An id in a path: `def get_x(request, x_id: int = PathId)`. All three are the same range, so an id
+# the database cannot hold is a 422 (or 404), never an overflow in the database (500).
+PathId: Any = Path(..., ge=1, le=MAX_ID)
 Day = Annotated[date, BeforeValidator(_iso_date_only), Field(examples=["2026-11-02"])]
 Version = Annotated[
     StrictInt,

@@ -39,6 +39,17 @@ SCHEDULE: list[ScheduledJob] = [
         ),
     ),
     ScheduledJob(
+        name="goals-learn",
+        command="goals",
+        args=("learn",),
+        daily_at=time(3, 0),
+        description=(
+            "Rebuild what the agency learns from goals: each goal holder's goal change and early "
+            "relationship quality, the correlation and the mixed model (statsmodels, never in a "
+            "request). Daily: the page shows the date it was computed."
+        ),
+    ),
+    ScheduledJob(
         name="tasks-prune",
         command="tasks",
         args=("prune",),
@@ -54,6 +65,47 @@ SCHEDULE: list[ScheduledJob] = [
             "Re-estimate the agency's check-in SD and Cronbach's alpha from baseline check-ins "
             "(SQL aggregates); the thresholds they give apply to check-ins recorded afterwards. "
             "Daily: a day's new baselines barely move the estimate."
+        ),
+    ),
+    ScheduledJob(
+        name="retention",
+        command="retention",
+        args=("--scheduled",),
+        daily_at=time(3, 15),
+        description=(
+            "Retention under the disposal authority: a dry-run report of what is due, then "
+            "disposal of what has been due for the notice period (legal holds kept). Batched; "
+            "idempotent."
+        ),
+    ),
+    ScheduledJob(
+        name="privacy-remind",
+        command="privacy",
+        args=("remind",),
+        daily_at=time(8, 0),
+        description=(
+            "Remind the whānau's staff of correction requests due within 5 working days or "
+            "overdue (Privacy Act: 20 working days); once a request a day."
+        ),
+    ),
+    ScheduledJob(
+        name="notification-reminders",
+        command="notifications",
+        args=("remind",),
+        daily_at=time(6, 0),
+        description=(
+            "Notify staff of agreement items due or overdue, follow-ups due, plan reviews "
+            "coming and advisories starting (once a thing a user: safe to run twice)."
+        ),
+    ),
+    ScheduledJob(
+        name="notification-digest",
+        command="notifications",
+        args=("digest",),
+        daily_at=time(7, 0),
+        description=(
+            "Email each user who chose the daily digest one message about their unread "
+            "notifications (after the reminders, so they are in it; keyed by day)."
         ),
     ),
 ]

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ConfigDict
@@ -26,6 +26,7 @@ from hononga.core.api import (
     Day,
     Forbid,
     Id,
+    PathId,
     Version,
     forbidden,
     optional,
@@ -51,7 +52,6 @@ from hononga.whanau.models import TEXT_MAX, Whanau
 
 router = Router(tags=["relationships"])
 
-PathId = Path(..., ge=1, le=2**63 - 1)
 Notes = Annotated[str, text(TEXT_MAX), CLEAN_TEXT, Field(examples=["Koro picks the kids up."])]
 Note = Annotated[str, text(2000), CLEAN_TEXT, Field(examples=["Said yes at the hui."])]
 EndReason = Annotated[str, text(100), CLEAN_TEXT, Field(examples=["Moved to Australia."])]

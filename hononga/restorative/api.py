@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
@@ -27,6 +27,7 @@ from hononga.core.api import (
     BodyId,
     Day,
     Id,
+    PathId,
     Version,
     reject_unknown_query,
     text,
@@ -61,7 +62,6 @@ from hononga.whanau.models import TEXT_MAX
 
 router = Router(tags=["restorative"])
 
-PathId = Path(..., ge=1, le=2**63 - 1)
 LongText = Annotated[str, text(TEXT_MAX), CLEAN_TEXT]
 RequiredText = Annotated[str, text(TEXT_MAX, required=True), CLEAN_TEXT]
 ShortText = Annotated[str, text(300), CLEAN_TEXT]
@@ -600,22 +600,53 @@ def transition_process(
     return selectors.process_detail(process_id)
 
 
-@router.post("/processes/{process_id}/facilitator", response={200: ProcessOut, **WRITE_ERRORS})
+class ReassignedOut(Schema):
+    """What reassigning needs and nothing more: administrators see no case content (no whānau,
+    no people, no harm) without breaking glass."""
+
+    id: int
+    version: int
+    kind: str
+    state: str
+    facilitator_id: int
+    facilitator: str = Field(description="The new facilitator's display name.")
+
+    @staticmethod
+    def resolve_facilitator(obj: RestorativeProcess) -> str:
+        return obj.facilitator.display_name
+
+
+def _reassign_fields(process: RestorativeProcess) -> dict[str, Any]:
+    return {
+        "id": process.pk,
+        "version": process.version,
+        "kind": process.kind,
+        "state": process.state,
+        "facilitator_id": process.facilitator_id,
+    }
+
+
+@router.post("/processes/{process_id}/facilitator", response={200: ReassignedOut, **WRITE_ERRORS})
 def reassign_process(
     request: HttpRequest, payload: ReassignIn, process_id: int = PathId
 ) -> RestorativeProcess:
     """Give the process another facilitator: administrators, and supervisors for their teams'
     whānau. A formal or family group conference needs the new facilitator to hold a current
-    credential of its level (422 naming what is missing); a stale `version` is 409."""
-    with sent_version(payload.version):
-        services.process_reassign(
-            actor=_user(request),
-            process_id=process_id,
-            expected_version=payload.version,
-            facilitator_id=payload.facilitator_id,
-            reason=payload.reason,
-            request=request,
-        )
+    credential of its level (422 naming what is missing); a stale `version` is 409, whose
+    `current` holds only the fields below (no case content)."""
+    try:
+        with sent_version(payload.version):
+            services.process_reassign(
+                actor=_user(request),
+                process_id=process_id,
+                expected_version=payload.version,
+                facilitator_id=payload.facilitator_id,
+                reason=payload.reason,
+                request=request,
+            )
+    except ConflictError as error:
+        error.current = _reassign_fields(RestorativeProcess.objects.get(pk=process_id))
+        raise
     return RestorativeProcess.objects.select_related("facilitator").get(pk=process_id)
 
 

@@ -22,6 +22,7 @@ from hononga.audit.services import record_event
 from hononga.core.concurrency import lock_current
 from hononga.core.errors import NON_FIELD, InvalidTransition, NotFound, PracticeError
 from hononga.core.services import apply_changes, validate
+from hononga.notifications import events as notification_events
 from hononga.relationships.models import Consent, ConsentPurpose, ConsentStatus, Relationship
 from hononga.restorative import access, lifecycle
 from hononga.restorative.models import (
@@ -468,6 +469,7 @@ def process_create(
             summary=f"Referred harm for a {kind} with {facilitator.username}",
             request=request,
         )
+        notification_events.process_referred(process=process, actor=actor)
     return process
 
 
@@ -566,6 +568,7 @@ def process_transition(
             data={"from": old_state, "to": target, "safety": on_safety_grounds},
             request=request,
         )
+        notification_events.process_moved(process=process, actor=actor, to_state=target)
     return process
 
 
@@ -626,6 +629,7 @@ def process_reassign(
             data={"facilitator": [old, facilitator.pk]},
             request=request,
         )
+        notification_events.process_referred(process=process, actor=actor)
     return process
 
 

@@ -482,6 +482,8 @@ def reassign_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "process": process,
             "needed": needed,
+            # Administrators reassign without seeing the whānau (no case content without
+            # breaking glass): the page then names the process by its number only.
             "can_see": access.processes_for_user(request.user).filter(pk=process.pk).exists(),
         },
     )
@@ -499,7 +501,8 @@ def facilitator_processes_view(request: AuthedRequest, user_pk: int) -> HttpResp
     processes = (
         RestorativeProcess.objects.filter(facilitator=facilitator)
         .exclude(state__in=[State.CLOSED, State.NOT_PROCEEDING])
-        .select_related("whanau")
+        # No whānau: administrators see no case content here, only what reassigning needs.
+        .only("pk", "kind", "state", "whanau_id", "facilitator_id", "created_at")
         .order_by("created_at", "id")
     )
     page = Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page"))

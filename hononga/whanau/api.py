@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import AfterValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, StringConstraints, field_validator
 
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
@@ -32,6 +32,7 @@ from hononga.core.api import (
     Day,
     Forbid,
     Id,
+    PathId,
     Reason,
     SearchText,
     Version,
@@ -56,8 +57,6 @@ from hononga.whanau.models import (
 )
 
 router = Router(tags=["whanau"])
-
-PathId = Path(..., ge=1, le=2**63 - 1)
 
 
 def _fits_search_key(value: str) -> str:
@@ -90,9 +89,10 @@ Summary = Annotated[
 ]
 Phone = Annotated[
     str,
-    text(30),
+    # The pattern before CLEAN_TEXT, so that the schema states it (digits, spaces, + ( ) . / -).
+    StringConstraints(strip_whitespace=True, max_length=30, pattern=r"^[0-9+()./ -]*$"),
     CLEAN_TEXT,
-    Field(pattern=r"^[0-9+()./ -]*$", examples=["021 555 0199"]),
+    Field(examples=["021 555 0199"]),
 ]
 Email = Annotated[str, text(254), CLEAN_TEXT, Field(examples=["mere@example.org"])]
 MembershipRole = Annotated[str, text(100), CLEAN_TEXT, Field(examples=["mother"])]

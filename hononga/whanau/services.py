@@ -527,4 +527,7 @@ def break_glass(
             reason=reason,
             request=request,
         )
+        from hononga.notifications import events
+
+        events.break_glass(grant=grant)
     return grant

@@ -11,7 +11,7 @@ from django.core.wsgi import get_wsgi_application
 
 from hononga.accounts.models import User
 from hononga.checkins.tests import factories as f
-from hononga.conftest import bearer, fuzzed
+from hononga.conftest import bearer, fuzzed, shape_accepted
 from hononga.relationships.models import Relationship
 
 CHECKINS = r"^/api/v1/(check-ins|check-in-links)(/|$)"
@@ -56,5 +56,7 @@ def test_every_check_in_operation_is_in_the_schema_with_problem_errors() -> None
 def test_check_in_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     cache.clear()  # the public endpoint's rate limit would otherwise answer 429 to the rest
     case.call_and_validate(
-        headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        headers=api_headers,
+        additional_checks=[shape_accepted],
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )

@@ -11,7 +11,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer, fuzzed
+from hononga.conftest import bearer, fuzzed, shape_accepted
 from hononga.contacts.tests.factories import make_contact
 from hononga.whanau.models import Person, Whanau
 
@@ -46,5 +46,7 @@ def test_the_schema_describes_every_contacts_operation() -> None:
 @fuzzed(max_examples=25)
 def test_contacts_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     case.call_and_validate(
-        headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        headers=api_headers,
+        additional_checks=[shape_accepted],
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )

@@ -12,7 +12,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer, fuzzed
+from hononga.conftest import bearer, fuzzed, shape_accepted
 from hononga.whanau.models import Person, Whanau
 
 FOUNDATION = r"^/api/v1/(me|teams|whanau|people|memberships|allocations)(/|$)"
@@ -66,5 +66,7 @@ def test_foundation_api_conforms_to_its_schema(case: Any, api_headers: dict[str,
     # Not "positive data acceptance": a request can match the schema and still break a rule
     # that only the data can check (a team that isn't yours, an id you cannot see) — 422.
     case.call_and_validate(
-        headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        headers=api_headers,
+        additional_checks=[shape_accepted],
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )

@@ -28,11 +28,17 @@ OPEN_TO_LEADS = {
     # Forms and pages that hold no case content:
     "break-glass/",  # asks for a reason, as for an administrator
     "check-ins/thanks/",
+    "whanau-space/",  # the whānau space's public sign-in form (privacy)
     "contacts/quadrant/",  # the quadrant of two numbers
     # Lists of what the user may see: for a practice lead, nothing (unless they broke glass).
     "whanau/",
     "people/",
     "processes/",
+    # The user's own notifications (neutral sentences) and week (only what they facilitate or
+    # are allocated to: for a practice lead, nothing).
+    "notifications/",
+    "notifications/settings/",
+    "my-week/",
 }
 
 

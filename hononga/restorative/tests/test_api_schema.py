@@ -8,7 +8,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 
 from hononga.accounts.models import User
-from hononga.conftest import bearer, fuzzed
+from hononga.conftest import bearer, fuzzed, shape_accepted
 from hononga.restorative.models import State
 from hononga.restorative.tests.conftest import walk_to
 
@@ -41,7 +41,9 @@ def test_the_schema_describes_the_restorative_resources() -> None:
 @fuzzed(max_examples=15)
 def test_restorative_api_conforms_to_its_schema(case: Any, api_headers: dict[str, str]) -> None:
     case.call_and_validate(
-        headers=api_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        headers=api_headers,
+        additional_checks=[shape_accepted],
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )
 
 
@@ -68,5 +70,7 @@ def test_the_schema_describes_the_credential_endpoints() -> None:
 @fuzzed(max_examples=15)
 def test_credential_api_conforms_to_its_schema(case: Any, admin_headers: dict[str, str]) -> None:
     case.call_and_validate(
-        headers=admin_headers, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+        headers=admin_headers,
+        additional_checks=[shape_accepted],
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )

@@ -23,7 +23,7 @@ from hononga.restorative.tests.conftest import refer, walk_to
 from hononga.whanau.models import Whanau
 
 # The supervision page with every app's panels (as in the contacts app's supervision test) ...
-PAGE_QUERIES = 30
+PAGE_QUERIES = 31  # 30, and the notification bell's one count
 # ... of which this panel: harms, their processes, processes, items, and a count of each list
 # that is longer than it shows.
 PANEL_QUERIES = 7

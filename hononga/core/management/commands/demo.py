@@ -29,9 +29,21 @@ DEMO_USERS = [
     ("demo-admin", Role.ADMIN, "Priya", "Priya Anand-Kerr", None),
 ]
 # Apps whose demo.py adds records on top of the base data, in this order.
-DEMO_EXTENSIONS = ["relationships", "checkins", "contacts", "restorative", "advisories", "measures"]
+DEMO_EXTENSIONS = [
+    "relationships",
+    "checkins",
+    "contacts",
+    "restorative",
+    "advisories",
+    "measures",
+    "goals",
+    "privacy",
+]
 # Logins that apps' demo.py add (printed with the others).
-EXTENSION_LOGINS = [("demo-practice-lead", Role.PRACTICE_LEAD, "figures only, the whole agency")]
+EXTENSION_LOGINS = [
+    ("demo-practice-lead", Role.PRACTICE_LEAD, "figures only, the whole agency"),
+    ("demo-privacy", Role.ADMIN, "with the privacy officer permission: exports, retention"),
+]
 REGIONS = ["Waikato", "Tāmaki Makaurau"]
 TEAMS = [("Kirikiriroa team", 0), ("Manukau team", 1)]
 FAMILY_NAMES = [
@@ -113,6 +125,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<20} {role.label}")
             for username, role, note in EXTENSION_LOGINS:
                 self.stdout.write(f"  {username:<20} {role.label} ({note})")
+            if settings.SECOND_FACTOR_REQUIRED:
+                self.stdout.write(
+                    "A second factor is required (SECOND_FACTOR_REQUIRED): each login sets up "
+                    "an authenticator app at first."
+                )
+            else:
+                self.stdout.write(
+                    "No second factor is required here (development): the password logs in. "
+                    "Production requires one; try it on the account page."
+                )
             self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and log in.\n")
 
     def _load_extensions(self) -> None:

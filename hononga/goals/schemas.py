@@ -1,0 +1,105 @@
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import StrictInt
+
+from hononga.core.api import CLEAN_TEXT, BodyId, Day, Forbid, Version, optional, text
+
+Wording = Annotated[
+    str,
+    text(500, required=True),
+    CLEAN_TEXT,
+    Field(examples=["Get my licence so I can drive the kids to kura."]),
+]
+Why = Annotated[str, text(2000), CLEAN_TEXT, Field(examples=["So we are not late every day."])]
+Rating = Annotated[StrictInt, Field(ge=0, le=10, description="A whole number from 0 to 10.")]
+
+
+class GoalIn(Forbid):
+    whanau: BodyId
+    holder: BodyId | None = Field(
+        None, description="The person who holds the goal; leave out for the whānau together."
+    )
+    wording: Wording
+    why: Why = ""
+    target_date: Day | None = None
+    concerns_people: list[BodyId] = Field(default_factory=list, max_length=50)
+    concerns_relationships: list[BodyId] = Field(default_factory=list, max_length=50)
+
+
+class GoalPatch(Forbid):
+    version: Version
+    why: Why | None = optional()
+    target_date: Day | None = optional()
+    concerns_people: list[BodyId] | None = optional()
+    concerns_relationships: list[BodyId] | None = optional()
+    status: Literal["met", "set_aside"] | None = optional()
+    status_reason: Why | None = optional()
+
+
+class GoalChangeIn(Forbid):
+    version: Version
+    wording: Wording
+
+
+class GoalOut(Schema):
+    id: int
+    whanau: int
+    holder: int | None = Field(description="Empty when the whānau holds the goal together.")
+    holder_name: str | None
+    wording: str
+    why: str
+    set_on: date
+    target_date: date | None
+    status: str
+    status_reason: str
+    closed_on: date | None
+    replaces: int | None
+    concerns_people: list[int]
+    concerns_relationships: list[int]
+    baseline_rating: int | None
+    latest_rating: int | None
+    latest_rated_at: datetime | None
+    rating_count: int
+    flags: list[str] = Field(description="reliable_rise, reliable_drop, rating_due.")
+    version: int
+
+
+class GoalRatingIn(Forbid):
+    value: Rating
+    rated_by: BodyId | None = Field(
+        None, description="The goal's holder (leave out for a goal the whānau holds together)."
+    )
+
+
+class GoalRatingOut(Schema):
+    id: int
+    goal: int
+    value: int
+    rated_by: int | None
+    channel: str
+    rated_at: datetime
+    is_baseline: bool
+
+
+class GoalStepIn(Forbid):
+    what: Annotated[str, text(300, required=True), CLEAN_TEXT, Field(examples=["Book the test"])]
+    who: Annotated[str, text(200, required=True), CLEAN_TEXT, Field(examples=["Mere"])]
+    by_when: Day | None = None
+
+
+class GoalStepPatch(Forbid):
+    version: Version
+    done: bool
+    done_on: Day | None = None
+
+
+class GoalStepOut(Schema):
+    id: int
+    goal: int
+    what: str
+    who: str
+    by_when: date | None
+    done_on: date | None
+    version: int

@@ -1,0 +1,199 @@
+"""Relationship and outcome side by side: for each practitioner relationship, the person's own
+check-in scores, their goal ratings and their "how are things" answers on one time axis, with
+the contacts' quadrants (WITH, TO, FOR, NOT) as marks; and the flag for the moment to talk —
+the relationship dropped reliably while their goals stall.
+
+A fixed number of queries for a page, whatever the history: the relationships shown, their
+check-ins in the window, the holders' goals with ratings in the window, and the contacts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from hononga.checkins import scoring
+from hononga.checkins.models import CheckIn, Perspective
+from hononga.checkins.selectors import flags_of
+from hononga.checkins.services import other_side, practitioner_side
+from hononga.contacts.models import Contact
+from hononga.goals import outcomes
+from hononga.goals.models import Goal, GoalRating, GoalStatus
+from hononga.goals.services import reliable_change_threshold
+from hononga.relationships.models import Relationship
+
+WINDOW = timedelta(days=365)
+MAX_RELATIONSHIPS = 6
+WIDTH, HEIGHT = 640, 200
+LEFT, RIGHT, TOP, BOTTOM = 28, 10, 10, 40
+QUADRANT_LETTERS = {"with": "W", "to": "T", "for": "F", "not": "N"}
+TALK = "time_to_talk"
+
+
+@dataclass
+class Series:
+    kind: str  # relationship, goal, overall
+    label: str
+    points: list[tuple[datetime, float]]
+    polyline: str = ""
+    dots: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SideBySide:
+    relationship: Relationship
+    member: Any
+    worker: Any
+    series: list[Series]
+    marks: list[dict[str, Any]]
+    ticks: list[dict[str, Any]]
+    flags: tuple[str, ...]
+    rows: list[dict[str, Any]]  # the same numbers as a table
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def time_to_talk(self) -> bool:
+        return TALK in self.flags
+
+
+def _scale(start: datetime, end: datetime) -> Any:
+    span = max(1.0, (end - start).total_seconds())
+
+    def x(moment: datetime) -> float:
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (moment - start).total_seconds() / span, 1)
+
+    return x
+
+
+def _y(value: float) -> float:
+    return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / 10), 1)
+
+
+def _stalled(goals: list[Goal], threshold: float) -> bool:
+    """Every active goal of theirs is rated and none has risen reliably from its baseline."""
+    active = [g for g in goals if g.status == GoalStatus.ACTIVE and g.latest_rating is not None]
+    if not active:
+        return False
+    return all(
+        outcomes.reliable_change(g.baseline_rating, g.latest_rating, threshold) != outcomes.UP
+        for g in active
+    )
+
+
+def side_by_side(
+    relationships: list[Relationship], *, now: datetime | None = None
+) -> list[SideBySide]:
+    now = now or timezone.now()
+    start = now - WINDOW
+    pairs = []
+    for relationship in relationships[:MAX_RELATIONSHIPS]:
+        worker = practitioner_side(relationship)
+        member = other_side(relationship)
+        if worker is not None and member is not None:
+            pairs.append((relationship, member, worker))
+    if not pairs:
+        return []
+    checkins = list(
+        CheckIn.objects.filter(
+            relationship_id__in=[r.pk for r, _m, _w in pairs],
+            perspective=Perspective.SELF,
+            archived_at__isnull=True,
+            answered_at__gte=start,
+        )
+        .select_related("counterpart", "flagged_with__in_effect")
+        .order_by("answered_at", "id")
+    )
+    member_ids = [m.pk for _r, m, _w in pairs]
+    goals = list(
+        Goal.objects.filter(holder_id__in=member_ids, archived_at__isnull=True)
+        .filter(Q(status=GoalStatus.ACTIVE) | Q(closed_on__gte=start.date()))
+        .prefetch_related(
+            Prefetch(
+                "ratings",
+                queryset=GoalRating.objects.filter(rated_at__gte=start).order_by("rated_at", "id"),
+            )
+        )
+        .order_by("holder_id", "set_on", "id")
+    )
+    worker_users = {w.user_id for _r, _m, w in pairs if w.user_id}
+    contacts = list(
+        Contact.objects.filter(
+            whanau_id__in={r.whanau_id for r, _m, _w in pairs},
+            practitioner_id__in=worker_users,
+            occurred_at__gte=start,
+            archived_at__isnull=True,
+        )
+        .order_by("occurred_at", "id")
+        .values("whanau_id", "practitioner_id", "occurred_at", "quadrant")[:500]
+    )
+    threshold = reliable_change_threshold()
+    x = _scale(start, now)
+    ticks = []
+    month = datetime(start.year, start.month, 1, tzinfo=start.tzinfo)
+    while month <= now:
+        if month >= start:
+            ticks.append({"x": x(month), "label": timezone.localtime(month).strftime("%b")})
+        month = (month + timedelta(days=32)).replace(day=1)
+    result = []
+    for relationship, member, worker in pairs:
+        own = [c for c in checkins if c.relationship_id == relationship.pk and c.mean is not None]
+        series = [
+            Series(
+                "relationship",
+                "relationship",
+                [(c.answered_at, float(c.mean)) for c in own],  # type: ignore[arg-type]
+            )
+        ]
+        overall = [(c.answered_at, float(c.overall)) for c in own if c.overall is not None]
+        if overall:
+            series.append(Series("overall", "overall", overall))
+        theirs = [g for g in goals if g.holder_id == member.pk]
+        for goal in theirs:
+            points = [(r.rated_at, float(r.value)) for r in goal.ratings.all()]
+            if points:
+                series.append(Series("goal", goal.wording, points))
+        for s in series:
+            s.polyline = " ".join(f"{x(t)},{_y(v)}" for t, v in s.points)
+            s.dots = [{"x": x(t), "y": _y(v), "value": v, "at": t} for t, v in s.points]
+        marks = [
+            {
+                "x": x(c["occurred_at"]),
+                "letter": QUADRANT_LETTERS.get(c["quadrant"], "?"),
+                "quadrant": c["quadrant"],
+                "at": c["occurred_at"],
+            }
+            for c in contacts
+            if c["whanau_id"] == relationship.whanau_id and c["practitioner_id"] == worker.user_id
+        ]
+        latest_flags = flags_of(own[-1]) if own else ()
+        flags: tuple[str, ...] = ()
+        if scoring.RELIABLE_DROP in latest_flags and _stalled(theirs, threshold):
+            flags = (TALK,)
+        rows = sorted(
+            [
+                {"at": t, "what": s.kind, "label": s.label, "value": v}
+                for s in series
+                for t, v in s.points
+            ]
+            + [
+                {"at": m["at"], "what": "contact", "label": m["quadrant"], "value": None}
+                for m in marks
+            ],
+            key=lambda row: row["at"],
+        )
+        result.append(
+            SideBySide(
+                relationship=relationship,
+                member=member,
+                worker=worker,
+                series=series,
+                marks=marks,
+                ticks=ticks,
+                flags=flags,
+                rows=rows,
+            )
+        )
+    return result

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from hononga.checkins.ratelimit import allow, client_key
 from hononga.core.errors import PracticeError
 from hononga.privacy import selectors, services
-from hononga.privacy.models import RecordType, SpaceAccess
+from hononga.privacy.models import Correction, RecordType, SpaceAccess
 from hononga.restorative import pdf as agreement_pdf
 from hononga.restorative.selectors import process_detail
 from hononga.whanau.models import Person
@@ -243,7 +243,7 @@ def correct_view(
 
 @space_required
 def asked_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    correction = person.corrections.filter(pk=pk).first()
+    correction = Correction.objects.filter(person=person, pk=pk).first()
     if correction is None:
         raise Http404
     services.record_space_view(

@@ -23,11 +23,14 @@ OPEN_TO_LEADS = {
     "accounts/password/",
     "accounts/login/",
     "accounts/me/",
+    "accounts/me/second-factor/",  # their own second factor
     "accounts/password/done/",
     "figures/regions/<str:pk>/",  # a lead with no region ticked leads them all
     # Forms and pages that hold no case content:
     "break-glass/",  # asks for a reason, as for an administrator
     "check-ins/thanks/",
+    "goals/thanks/",
+    "goals/learning/",  # agency figures only, no names (goals; never a ranking)
     "whanau-space/",  # the whānau space's public sign-in form (privacy)
     "contacts/quadrant/",  # the quadrant of two numbers
     # Lists of what the user may see: for a practice lead, nothing (unless they broke glass).

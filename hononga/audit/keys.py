@@ -132,7 +132,8 @@ def keyring() -> Keyring:
             write_key_file(path, Keyring(current="dev", keys={"dev": base64.b64decode(new_key())}))
         return read_key_file(path)
     raise ImproperlyConfigured(
-        "No audit key: set AUDIT_KEYS (with AUDIT_KEY_ID) or AUDIT_KEY_FILE. See docs/audit.md."
+        "No audit key. Set AUDIT_KEYS (with AUDIT_KEY_ID) or AUDIT_KEY_FILE: the audit trail's "
+        "key, kept outside the database (docs/audit.md; `hononga audit keygen`)."
     )
 
 

@@ -47,6 +47,47 @@ def test_production_refuses_to_start_without_an_audit_key():
     assert "Set AUDIT_KEYS" in result.stderr
 
 
+def test_production_collectstatic_needs_no_audit_key(tmp_path):
+    # The README's production steps run collectstatic on a build host that may hold no keys.
+    result = _run(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "AUDIT_KEYS": "",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        "collectstatic",
+        "--no-input",
+        "-v",
+        "0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_production_server_refuses_to_start_without_an_audit_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(
+        {
+            "HONONGA_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            "AUDIT_KEYS": "",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import hononga.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Set AUDIT_KEYS" in result.stderr
+
+
 def test_production_refuses_a_short_audit_key():
     result = _run(
         {

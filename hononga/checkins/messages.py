@@ -28,7 +28,7 @@ def build_link_message(message: Message, *, send_id: int) -> Content:
         raise PermanentFailure("The link to send no longer exists.")
     with transaction.atomic():
         link = (
-            CheckInLink.objects.select_for_update()
+            CheckInLink.objects.select_for_update(of=("self",))
             .select_related(
                 "rater",
                 "relationship__whanau",

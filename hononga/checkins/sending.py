@@ -117,7 +117,7 @@ def link_send(
     with transaction.atomic():
         # Locked: two sends of one link at once would count past the limit and race for the token.
         link = (
-            CheckInLink.objects.select_for_update()
+            CheckInLink.objects.select_for_update(of=("self",))
             .select_related("rater", "relationship__whanau")
             .get(pk=found.pk)
         )

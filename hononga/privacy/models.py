@@ -87,6 +87,7 @@ class RecordType(models.TextChoices):
     AGREEMENT_ITEM = "agreementitem", _("An agreement item")
     CONSENT = "consent", _("A consent")
     IMMUNISATION = "immunisation", _("An immunisation record")
+    GOAL = "goal", _("A goal")
 
 
 class Withholding(models.Model):

@@ -12,20 +12,34 @@ harms, other people's answers and details. A record a practitioner marks not for
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hononga.accounts.models import User
 from hononga.checkins.models import CheckIn, Perspective
+from hononga.goals.models import Goal, GoalRating, GoalStatus, GoalStep
 from hononga.privacy.models import Correction, CorrectionStatus, RecordType, Withholding
 from hononga.relationships.models import Consent, Relationship
-from hononga.restorative.models import AgreementItem, ItemStatus, Participant, State
+from hononga.restorative.models import (
+    AgreementItem,
+    FollowUp,
+    ItemStatus,
+    Participant,
+    ProcessKind,
+    State,
+)
 from hononga.whanau.access import whanau_editable_by, whanau_for_user
 from hononga.whanau.models import Allocation, Membership, Person
 
 AGREEMENT_STATES = [State.HELD, State.MONITORING, State.CLOSED]
+# Before the meeting: a person who has been invited knows it is being arranged.
+ARRANGING_STATES = [State.REFERRED, State.PREPARING, State.READY]
+FINISHED_STATES = [State.CLOSED, State.NOT_PROCEEDING]
+GOALS_SHOWN = 20
+RATINGS_SHOWN = 12
 CHECKINS_PER_PAGE = 10
 
 
@@ -86,6 +100,26 @@ class AgreementView:
 
 
 @dataclass
+class GoalCard:
+    """One of the person's goals: the goal as an item, its steps and its ratings."""
+
+    item: Item
+    together: bool
+    active: bool
+    steps: list[GoalStep]
+    ratings: list[GoalRating]
+
+
+@dataclass
+class Upcoming:
+    """Something coming up for the person: a meeting, a step or an agreement item due."""
+
+    day: date | None
+    what: str
+    kind: str  # agreement_item, goal_step, follow_up, plan_review, arranging
+
+
+@dataclass
 class SpaceContent:
     person: Person
     memberships: list[Membership]
@@ -93,9 +127,10 @@ class SpaceContent:
     details: Item
     relationships: list[Item]
     agreements: list[AgreementView]
-    upcoming: list[AgreementItem]
+    upcoming: list[Upcoming]
     consents: list[Consent]
     corrections: list[Correction]
+    goals: list[GoalCard] = field(default_factory=list)
 
 
 def _other(relationship: Relationship, person: Person) -> Person:
@@ -133,6 +168,136 @@ def visible_participations(person: Person) -> QuerySet[Participant]:
         .select_related("process")
         .order_by("-process__created_at")
     )
+
+
+def visible_goals(
+    person: Person, withheld: dict[str, set[int]], whanau_ids: list[int]
+) -> QuerySet[Goal]:
+    """The person's own goals, and goals their whānau holds together that name them (never a
+    goal held by someone else, never one replaced by a new wording, nothing withheld)."""
+    named = Goal.concerns_people.through.objects.filter(person_id=person.pk).values("goal_id")
+    return (
+        Goal.objects.filter(
+            Q(holder=person) | Q(holder__isnull=True, whanau_id__in=whanau_ids, pk__in=named),
+            archived_at__isnull=True,
+        )
+        .exclude(status=GoalStatus.CHANGED)
+        .exclude(pk__in=withheld.get(RecordType.GOAL, set()))
+    )
+
+
+def _goal_cards(person: Person, goals: list[Goal]) -> list[GoalCard]:
+    from django.utils.translation import gettext as _
+
+    cards = []
+    for goal in goals:
+        together = goal.holder_id is None
+        facts = [
+            (
+                _("Whose goal"),
+                _("Your whānau's, together") if together else _("Yours"),
+            ),
+            (_("How it is going"), goal.get_status_display()),
+        ]
+        if goal.why:
+            facts.append((_("Why it matters"), goal.why))
+        if goal.target_date:
+            facts.append((_("Hoping for it by"), goal.target_date.strftime("%d/%m/%Y")))
+        ratings = list(goal.ratings.all())
+        if ratings:
+            facts.append(
+                (
+                    _("How close (0 to 10)"),
+                    _("%(latest)s now (first: %(first)s)")
+                    % {"latest": ratings[-1].value, "first": ratings[0].value},
+                )
+            )
+        cards.append(
+            GoalCard(
+                item=Item(RecordType.GOAL, goal.pk, goal.wording, facts),
+                together=together,
+                active=goal.status == GoalStatus.ACTIVE,
+                steps=list(goal.steps.all()),
+                ratings=ratings[-RATINGS_SHOWN:],
+            )
+        )
+    return cards
+
+
+def _goals(person: Person, withheld: dict[str, set[int]], whanau_ids: list[int]) -> list[GoalCard]:
+    goals = list(
+        visible_goals(person, withheld, whanau_ids)
+        .prefetch_related(
+            # Ratings the person gave, or that the whānau gave together: never someone else's.
+            Prefetch(
+                "ratings",
+                queryset=GoalRating.objects.filter(
+                    Q(rated_by=person) | Q(rated_by__isnull=True)
+                ).order_by("rated_at", "id"),
+            ),
+            Prefetch(
+                "steps",
+                queryset=GoalStep.objects.filter(archived_at__isnull=True).order_by(
+                    "done_on", "by_when", "id"
+                ),
+            ),
+        )
+        .order_by("status", "-set_on", "-id")[:GOALS_SHOWN]
+    )
+    return _goal_cards(person, goals)
+
+
+def _meetings(person: Person, today: date) -> list[Upcoming]:
+    """Restorative meetings the person is part of: being arranged (once they were invited),
+    follow-ups with them, and family group conference plan reviews (two queries)."""
+    from django.utils.translation import gettext as _
+
+    found: list[Upcoming] = []
+    for participant in (
+        Participant.objects.filter(person=person, process__archived_at__isnull=True)
+        .exclude(process__state__in=FINISHED_STATES)
+        .select_related("process")
+        .order_by("id")[:20]
+    ):
+        process = participant.process
+        kind = process.get_kind_display()
+        if process.state in ARRANGING_STATES and participant.invited_on is not None:
+            found.append(
+                Upcoming(None, _("%(kind)s: being arranged with you") % {"kind": kind}, "arranging")
+            )
+        if (
+            process.kind == ProcessKind.FAMILY_GROUP_CONFERENCE
+            and process.plan_review_date is not None
+            and process.plan_review_date >= today
+        ):
+            found.append(
+                Upcoming(
+                    process.plan_review_date,
+                    _("Review of the family group conference plan"),
+                    "plan_review",
+                )
+            )
+    for follow_up in (
+        FollowUp.objects.filter(
+            participant__person=person,
+            participant__removed_at__isnull=True,
+            held_at__isnull=True,
+            scheduled_for__gte=today,
+            process__state__in=[State.HELD, State.MONITORING],
+            process__archived_at__isnull=True,
+        )
+        .select_related("process")
+        .order_by("scheduled_for", "id")[:10]
+    ):
+        found.append(
+            Upcoming(
+                follow_up.scheduled_for,
+                _("Follow-up about your agreement (%(kind)s)")
+                % {"kind": follow_up.process.get_kind_display()},
+                "follow_up",
+            )
+        )
+    return found
 
 
 def _relationship_item(relationship: Relationship, person: Person) -> Item:
@@ -245,7 +410,7 @@ def space_content(person: Person) -> SpaceContent:
         )
     today = timezone.localdate()
     upcoming = [
-        agreement_item
+        Upcoming(agreement_item.due, agreement_item.what, "agreement_item")
         for items in items_by_process.values()
         for agreement_item in items
         if agreement_item.status == ItemStatus.OPEN
@@ -253,7 +418,18 @@ def space_content(person: Person) -> SpaceContent:
         and person.pk
         in {agreement_item.owner.person_id, getattr(agreement_item.for_whom, "person_id", None)}
     ]
-    upcoming.sort(key=lambda i: i.due)
+    goals = _goals(person, withheld, whanau_ids)
+    all_items += [card.item for card in goals]
+    upcoming += [
+        Upcoming(step.by_when, step.what, "goal_step")
+        for card in goals
+        if card.active
+        for step in card.steps
+        if step.done_on is None and step.by_when is not None and step.by_when >= today
+    ]
+    upcoming += _meetings(person, today)
+    # Dated first, soonest first; then what is being arranged (no date yet).
+    upcoming.sort(key=lambda u: (u.day is None, u.day or today))
     _attach(all_items, person)
     consents = list(
         Consent.objects.filter(person=person).exclude(
@@ -268,9 +444,10 @@ def space_content(person: Person) -> SpaceContent:
         details=details,
         relationships=relationships,
         agreements=agreements,
-        upcoming=upcoming[:10],
+        upcoming=upcoming[:15],
         consents=consents,
         corrections=corrections,
+        goals=goals,
     )
 
 
@@ -321,6 +498,14 @@ def find_visible_item(person: Person, record_type: str, record_id: int) -> Item 
             .first()
         )
         return Item(RecordType.AGREEMENT_ITEM, item.pk, item.what) if item else None
+    if record_type == RecordType.GOAL:
+        whanau_ids = list(
+            Membership.objects.filter(person=person, archived_at__isnull=True)
+            .exclude(pk__in=withheld.get(RecordType.MEMBERSHIP, set()))
+            .values_list("whanau_id", flat=True)
+        )
+        goal = visible_goals(person, withheld, whanau_ids).filter(pk=record_id).first()
+        return Item(RecordType.GOAL, goal.pk, goal.wording) if goal else None
     if record_type == RecordType.MEMBERSHIP:
         membership = (
             Membership.objects.filter(pk=record_id, person=person, archived_at__isnull=True)

@@ -14,10 +14,17 @@ from typing import Any
 from django.utils import timezone
 
 from hononga.checkins.models import CheckIn
-from hononga.goals import services
-from hononga.goals.models import Goal, GoalRating, GoalStatus, GoalStep, RatingChannel
+from hononga.goals import learning, services
+from hononga.goals.models import (
+    Goal,
+    GoalRating,
+    GoalStatus,
+    GoalStep,
+    OutcomeFigures,
+    RatingChannel,
+)
 from hononga.relationships.models import Relationship
-from hononga.whanau.models import Person, PersonKind
+from hononga.whanau.models import Allocation, Person, PersonKind
 
 ADULT_GOALS = [
     ("Get my licence so I can take the kids to kura myself.", "So we're not relying on others."),
@@ -69,8 +76,16 @@ def _story(relationship: Relationship, member: Person) -> str:
 
 
 def load(stdout: Any) -> None:
-    if Goal.objects.filter(created_by__username__startswith="demo-").exists():
-        return
+    if not Goal.objects.filter(created_by__username__startswith="demo-").exists():
+        _load_goals(stdout)
+    if not OutcomeFigures.objects.exists():
+        # What the agency learns is computed nightly (the "goals-learn" job); the demo computes
+        # it once now so the learning page shows figures straight after `make run`.
+        count = learning.rebuild()
+        stdout.write(f"Goals: what the agency learns, worked out from {count} goal holders.")
+
+
+def _load_goals(stdout: Any) -> None:
     rng = random.Random(1515)  # noqa: S311  (deterministic demo data, not security)
     today = timezone.localdate()
     made = ratings = 0
@@ -101,7 +116,15 @@ def load(stdout: Any) -> None:
             young += 1
         else:
             adult += 1
-        set_on = today - timedelta(days=300)
+        # Set once the practitioner was allocated: the baseline's practitioner is the group in
+        # what the agency learns (hononga.goals.learning).
+        started = (
+            Allocation.objects.filter(whanau=relationship.whanau, user=user)
+            .order_by("started")
+            .values_list("started", flat=True)
+            .first()
+        )
+        set_on = max(today - timedelta(days=300), started or today)
         goal = Goal.objects.create(
             whanau=relationship.whanau,
             holder=member,
@@ -137,15 +160,14 @@ def load(stdout: Any) -> None:
             )
         if story == "steady" and not is_young:
             # They put it differently halfway through: the new wording replaces the old.
-            Goal.objects.filter(pk=goal.pk).update(
-                status=GoalStatus.CHANGED, closed_on=today - timedelta(days=150)
-            )
+            halfway = set_on + (today - set_on) / 2
+            Goal.objects.filter(pk=goal.pk).update(status=GoalStatus.CHANGED, closed_on=halfway)
             newer = Goal.objects.create(
                 whanau=relationship.whanau,
                 holder=member,
                 wording=wording.rstrip(".") + " — one step at a time.",
                 why=why,
-                set_on=today - timedelta(days=150),
+                set_on=halfway,
                 created_by=user,
                 replaces=goal,
             )
@@ -163,6 +185,9 @@ def load(stdout: Any) -> None:
             )
             made += 1
             ratings += _rate_over_time(rng, together, None, user, story, set_on, today)
+            aside_closed = min(
+                set_on + timedelta(days=100), max(set_on, today - timedelta(days=90))
+            )
             aside = Goal.objects.create(
                 whanau=relationship.whanau,
                 holder=member,
@@ -170,13 +195,13 @@ def load(stdout: Any) -> None:
                 set_on=set_on,
                 status=GoalStatus.SET_ASIDE,
                 status_reason="Staying put for now: the kids are settled at kura.",
-                closed_on=today - timedelta(days=90),
+                closed_on=min(
+                    set_on + timedelta(days=100), max(set_on, today - timedelta(days=90))
+                ),
                 created_by=user,
             )
             made += 1
-            ratings += _rate_over_time(
-                rng, aside, member, user, "polite", set_on, set_on + timedelta(days=100)
-            )
+            ratings += _rate_over_time(rng, aside, member, user, "polite", set_on, aside_closed)
     stdout.write(f"Goals: {made} demo goals with {ratings} ratings.")
 
 

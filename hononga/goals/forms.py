@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from hononga.goals.models import STEP_MAX, WHO_MAX, WHY_MAX, WORDING_MAX, Goal, GoalStatus
+from hononga.goals.services import EMPTY_WORDING
 from hononga.relationships.models import Relationship
 from hononga.whanau.models import Person
 
@@ -35,6 +36,7 @@ class GoalForm(forms.Form):
         max_length=WORDING_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Write it as they said it. It is never rewritten later."),
+        error_messages={"required": EMPTY_WORDING},
     )
     why = forms.CharField(
         label=_("Why it matters to them"),
@@ -87,6 +89,7 @@ class ChangeWordingForm(forms.Form):
         max_length=WORDING_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The old wording stays in the goal's history, with its ratings."),
+        error_messages={"required": EMPTY_WORDING},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

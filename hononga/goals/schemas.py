@@ -1,13 +1,26 @@
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import BeforeValidator, StrictInt
+from pydantic_core import PydanticCustomError
 
 from hononga.core.api import CLEAN_TEXT, BodyId, Day, Forbid, Version, optional, text
 
+
+def _wording_given(value: Any) -> Any:
+    # Empty wording gets the same words as on the pages, in the request's language
+    # (Accept-Language), not pydantic's "String should have at least 1 character".
+    if isinstance(value, str) and not value.strip():
+        from hononga.goals.services import EMPTY_WORDING
+
+        raise PydanticCustomError("empty_wording", str(EMPTY_WORDING))
+    return value
+
+
 Wording = Annotated[
     str,
+    BeforeValidator(_wording_given),
     text(500, required=True),
     CLEAN_TEXT,
     Field(examples=["Get my licence so I can drive the kids to kura."]),

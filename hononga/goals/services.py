@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
@@ -45,6 +46,8 @@ from hononga.whanau.models import Allocation, Membership, Person, Whanau, Whanau
 
 # "Up to about three active goals per holder is normal; more is allowed with a gentle note."
 USUAL_ACTIVE_GOALS = 3
+# Empty wording, on every way in (the forms, the API schema, the service): the same words.
+EMPTY_WORDING = gettext_lazy("Write the goal as the person said it.")
 MAX_LINK_DAYS = 60
 
 
@@ -150,9 +153,7 @@ def _clean_text(value: Any, field: str, max_length: int, *, required: bool) -> s
     if required and not value:
         raise _field_error(
             field,
-            _("Write the goal as the person said it.")
-            if field == "wording"
-            else _("This cannot be empty."),
+            str(EMPTY_WORDING) if field == "wording" else _("This cannot be empty."),
         )
     if len(value) > max_length:
         raise _field_error(

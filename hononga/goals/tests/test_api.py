@@ -114,3 +114,23 @@ def test_outsiders_get_404_and_readers_403(
         _call("post", "/api/v1/goals", outsider, {"whanau": whanau.pk, "wording": "x"}).status_code
         == 404
     )
+
+
+def test_empty_wording_is_a_clear_problem_in_the_callers_language(
+    practitioner: User, whanau: Whanau
+) -> None:
+    client = Client()
+    for language, words in (
+        ("en", "Write the goal as the person said it."),
+        ("mi", "Tuhia te whāinga kia rite ki tāna i kōrero ai."),
+    ):
+        response = client.post(
+            "/api/v1/goals",
+            data=json.dumps({"whanau": whanau.pk, "wording": "  "}),
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+            **bearer(practitioner),
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [{"field": "wording", "message": words}]
+    assert not Goal.objects.exists()

@@ -210,3 +210,25 @@ def test_goal_detail_change_and_close_pages(
     assert done.status_code == 302
     new.refresh_from_db()
     assert new.status == GoalStatus.MET
+
+
+def test_empty_wording_gets_a_clear_message_in_the_users_language(
+    practitioner_client: Client, whanau: Whanau, person: Person
+) -> None:
+    url = reverse("goals:new", args=[whanau.pk])
+    for wording in ("", "   "):
+        response = practitioner_client.post(url, {"holder": str(person.pk), "wording": wording})
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "Write the goal as the person said it." in html
+        assert "This field is required" not in html
+    practitioner_client.post("/i18n/setlang/", {"language": "mi", "next": "/"})
+    response = practitioner_client.post(url, {"holder": str(person.pk), "wording": ""})
+    assert "Tuhia te whāinga kia rite ki tāna i kōrero ai." in response.content.decode()
+    goal = gf.goal(whanau, person, wording="Old words")
+    response = practitioner_client.post(
+        reverse("goals:change", args=[goal.pk]), {"wording": " ", "version": "1"}
+    )
+    assert response.status_code == 422
+    assert "Tuhia te whāinga kia rite ki tāna i kōrero ai." in response.content.decode()
+    assert not Goal.objects.exclude(pk=goal.pk).exists()

@@ -4,10 +4,7 @@ links (staff side and the public page), and the administrator's thresholds."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, authenticate
-from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hononga.accounts.handover import handover_begin, handover_sign_back_in
 from hononga.accounts.models import Role, User
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
@@ -433,11 +431,7 @@ def _handover_begin(
         summary=f"Handed the device over for a check-in on relationship {relationship.pk}",
         request=request,
     )
-    for key in (SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY):
-        request.session.pop(key, None)
-    request.session.cycle_key()
-    request.session[HANDOVER] = state
-    request.user = AnonymousUser()  # type: ignore[assignment]
+    handover_begin(request, HANDOVER, state)
     return redirect("checkins:handover")
 
 
@@ -551,15 +545,7 @@ def handover_leave_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = forms.PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            signed_in = authenticate(
-                request, username=user.get_username(), password=form.cleaned_data["password"]
-            )
-        except Exception:  # axes refuses locked-out credentials by raising
-            signed_in = None
-        if signed_in is not None and signed_in.pk == user.pk:
-            auth_login(request, signed_in)
-            request.session.pop(HANDOVER, None)
+        if handover_sign_back_in(request, HANDOVER, user, form.cleaned_data["password"]):
             if state.get("done"):
                 messages.success(request, _("The check-in was saved. Welcome back."))
             return redirect("checkins:relationship", state["relationship"])

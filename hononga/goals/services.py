@@ -615,9 +615,11 @@ def ratings_record(
     whanau_id: int,
     rated_by_id: int | None,
     values: dict[int, Any],
+    language: str = "en",
     request: HttpRequest | None = None,
 ) -> list[GoalRating]:
-    """Several goals rated together in session: all saved, or none."""
+    """Several goals rated together in session: all saved, or none. Messages in `language`
+    (the whānau member's, on the hand-over screen)."""
     whanau = editable_whanau(actor, whanau_id)
     errors: dict[str, list[str]] = {}
     cleaned: dict[int, int] = {}
@@ -625,21 +627,21 @@ def ratings_record(
         if raw is None:
             continue
         try:
-            cleaned[goal_id] = clean_value(raw, field=f"goal-{goal_id}")
+            cleaned[goal_id] = clean_value(raw, language, field=f"goal-{goal_id}")
         except PracticeError as error:
             errors.update(error.errors)
     if errors:
         raise PracticeError(next(iter(errors.values()))[0], errors=errors)
     if not cleaned:
-        raise _field_error("__all__", wording.text("none_answered"))
+        raise _field_error("__all__", wording.text("none_answered", language))
     goals = {g.pk: g for g in Goal.objects.filter(pk__in=cleaned, whanau=whanau)}
     rater = Person.objects.filter(pk=rated_by_id).first() if rated_by_id else None
     for goal_id in cleaned:
         goal = goals.get(goal_id)
         if goal is None:
-            raise _field_error(f"goal-{goal_id}", wording.text("not_yours"))
+            raise _field_error(f"goal-{goal_id}", wording.text("not_yours", language))
         try:
-            _check_rater(goal, rater)
+            _check_rater(goal, rater, language)
         except PracticeError as error:
             raise _field_error(f"goal-{goal_id}", error.message) from None
     made = []

@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hononga.accounts.handover import (
+    handover_begin,
+    handover_sign_back_in,
+    handover_state,
+    handover_user,
+)
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
+from hononga.checkins import forms as checkin_forms
 from hononga.checkins import instrument, ratelimit
 from hononga.checkins import services as checkin_services
 from hononga.core.errors import NON_FIELD, ConflictError, PracticeError
@@ -374,33 +381,33 @@ def _summary(error: PracticeError | None) -> list[dict[str, str]]:
     ] or [{"field": NON_FIELD, "message": error.message}]
 
 
+def _holder_or_404(whanau: Whanau, raw_holder: Any) -> Person | None:
+    """The goal holder named by a form ("" or "whanau": the whānau together)."""
+    if raw_holder in ("", "whanau", None):
+        return None
+    try:
+        holder_id = int(raw_holder)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if holder_id not in services.member_ids(whanau) | services.staff_person_ids(whanau):
+        raise Http404
+    return Person.objects.get(pk=holder_id)
+
+
+def _active_goals(whanau: Whanau, holder: Person | None) -> list[Goal]:
+    goals = Goal.objects.filter(whanau=whanau, status=GoalStatus.ACTIVE, archived_at__isnull=True)
+    goals = goals.filter(holder=holder) if holder is not None else goals.filter(holder__isnull=True)
+    return list(goals.order_by("set_on", "id"))
+
+
 @login_required
 def rate_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rating in session: the practitioner hands their device to the goal holder, who answers
     "How close are you to this goal?" for each of their active goals."""
     whanau = _writable_whanau(request, pk)
     raw_holder = request.POST.get("holder", request.GET.get("holder", ""))
-    holder: Person | None = None
-    if raw_holder not in ("", "whanau"):
-        try:
-            holder_id = int(raw_holder)
-        except ValueError:
-            raise Http404 from None
-        if holder_id not in services.member_ids(whanau) | services.staff_person_ids(whanau):
-            raise Http404
-        holder = Person.objects.get(pk=holder_id)
-    goals = list(
-        Goal.objects.filter(
-            whanau=whanau,
-            status=GoalStatus.ACTIVE,
-            archived_at__isnull=True,
-            holder=holder,
-        ).order_by("set_on", "id")
-        if holder is not None
-        else Goal.objects.filter(
-            whanau=whanau, status=GoalStatus.ACTIVE, archived_at__isnull=True, holder__isnull=True
-        ).order_by("set_on", "id")
-    )
+    holder = _holder_or_404(whanau, raw_holder)
+    goals = _active_goals(whanau, holder)
     child = request.GET.get("form", request.POST.get("form")) == "child"
     error: PracticeError | None = None
     values: dict[int, Any] = {}
@@ -439,6 +446,157 @@ def rate_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "error": error,
         },
         status=422 if error else 200,
+    )
+
+
+# --- In session: the hand-over screen ------------------------------------------------------------
+
+HANDOVER = "goals_handover"
+
+
+@login_required
+@require_POST
+def handover_start_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Hand the device to the goal holder: the practitioner is signed out of this browser (as
+    for an in-session check-in, hononga.accounts.handover) and only the rating form shows."""
+    whanau = _writable_whanau(request, pk)
+    holder = _holder_or_404(whanau, request.POST.get("holder"))
+    goals = _active_goals(whanau, holder)
+    if not goals:
+        messages.error(request, _("There are no active goals to rate here. Set a goal first."))
+        return redirect(_plan_url(whanau.pk))
+    language = request.POST.get("language")
+    state = {
+        "user": request.user.pk,
+        "whanau": whanau.pk,
+        "holder": holder.pk if holder else None,
+        "form": "child" if request.POST.get("form") == "child" else "adult",
+        "language": language if language in {"en", "mi"} else "en",
+        "done": False,
+    }
+    record_event(
+        actor=request.user,
+        action=Action.UPDATE,
+        target=whanau,
+        whanau_id=whanau.pk,
+        summary=f"Handed the device over for goal ratings in whānau {whanau.pk}",
+        data={"holder": state["holder"]},
+        request=request,
+    )
+    handover_begin(request, HANDOVER, state)
+    return redirect("goals:handover")
+
+
+@never_cache
+def handover_view(request: HttpRequest) -> HttpResponse:
+    state = handover_state(request, HANDOVER)
+    if state is None:
+        return redirect("home")
+    if state.get("done"):
+        return redirect("goals:handover_done")
+    user = handover_user(state)
+    whanau = Whanau.objects.filter(pk=state.get("whanau") or 0).first()
+    if user is None or whanau is None:
+        request.session.pop(HANDOVER, None)
+        return redirect("home")
+    holder = Person.objects.filter(pk=state["holder"]).first() if state["holder"] else None
+    goals = _active_goals(whanau, holder)
+    language = request.GET.get("lang") or request.POST.get("lang") or state["language"]
+    language = language if language in {"en", "mi"} else "en"
+    error: PracticeError | None = None
+    values: dict[int, Any] = {}
+    if request.method == "POST":
+        values = forms.parse_ratings(request.POST, goals)
+        try:
+            services.ratings_record(
+                actor=user,
+                whanau_id=whanau.pk,
+                rated_by_id=holder.pk if holder else None,
+                values=values,
+                language=language,
+                request=request,
+            )
+        except PracticeError as caught:
+            error = caught
+        else:
+            state["done"] = True
+            state["language"] = language
+            request.session[HANDOVER] = state
+            return redirect("goals:handover_done")
+    child = state["form"] == "child"
+    return render(
+        request,
+        "goals/answer.html",
+        {
+            "lang": language,
+            "other_language": "en" if language == "mi" else "mi",
+            "rows": _rating_rows(
+                goals,
+                language=language,
+                child=child,
+                values=values,
+                errors=error.errors if error else None,
+            ),
+            "child": child,
+            "error_summary": _summary(error),
+            "t": _whanau_text(language),
+            "review_note": language == "mi",
+            "handover": True,
+            "worker": user.display_name,
+            "action": reverse("goals:handover"),
+        },
+        status=422 if error else 200,
+    )
+
+
+@never_cache
+def handover_done_view(request: HttpRequest) -> HttpResponse:
+    state = handover_state(request, HANDOVER)
+    if state is None:
+        return redirect("home")
+    language = state.get("language", "en")
+    return render(
+        request,
+        "checkins/thanks.html",
+        {
+            "lang": language,
+            "title": wording.text("thanks_title", language),
+            "body": wording.text("handover_thanks", language),
+            "handover": True,
+            "leave_url": reverse("goals:handover_leave"),
+        },
+    )
+
+
+@never_cache
+def handover_leave_view(request: HttpRequest) -> HttpResponse:
+    """Only the practitioner's password ends the hand-over and signs them back in."""
+    state = handover_state(request, HANDOVER)
+    if state is None:
+        return redirect("home")
+    user = handover_user(state)
+    if user is None:
+        request.session.pop(HANDOVER, None)
+        return redirect("accounts:login")
+    form = checkin_forms.PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if handover_sign_back_in(request, HANDOVER, user, form.cleaned_data["password"]):
+            if state.get("done"):
+                messages.success(request, _("The ratings were saved. Welcome back."))
+            return redirect(_plan_url(state["whanau"]))
+        form.add_error(
+            "password",
+            _("That is not the password of the practitioner who handed over this device."),
+        )
+    return render(
+        request,
+        "checkins/handover_leave.html",
+        {
+            "form": form,
+            "done": state.get("done", False),
+            "back_url": reverse("goals:handover"),
+        },
+        status=422 if form.errors else 200,
     )
 
 
@@ -574,17 +732,21 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
             "child": child,
             "after_checkin": request.GET.get("after") == "checkin",
             "error_summary": _summary(error),
-            "t": {
-                key: wording.text(key, language)
-                for key in wording.TEXT
-                if "{" not in wording.TEXT[key]["en"]
-            },
+            "t": _whanau_text(language),
             "review_note": language == "mi",
         },
         status=422 if error else 200,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _whanau_text(language: str) -> dict[str, str]:
+    return {
+        key: wording.text(key, language)
+        for key in wording.TEXT
+        if "{" not in wording.TEXT[key]["en"]
+    }
 
 
 def thanks_view(request: HttpRequest) -> HttpResponse:

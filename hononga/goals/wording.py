@@ -48,6 +48,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Your answers have been sent. You can close this page.",
         "mi": "Kua tukuna ō whakautu. Ka taea e koe te kati i tēnei whārangi.",
     },
+    "handover_thanks": {
+        "en": "Your answers are saved. Please give the device back.",
+        "mi": "Kua tiakina ō whakautu. Whakahokia atu te pūrere.",
+    },
+    "give_back": {"en": "Give the device back", "mi": "Whakahokia te pūrere ki te kaimahi"},
     "after_checkin": {
         "en": "Thank you. Two more minutes: your goals.",
         "mi": "Ngā mihi. E rua anō meneti: ō whāinga.",

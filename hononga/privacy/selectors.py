@@ -72,9 +72,13 @@ def statements_for(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], list[C
     for record_type, ids in by_type.items():
         condition |= Q(record_type=record_type, record_id__in=ids)
     found: dict[tuple[str, int], list[Correction]] = defaultdict(list)
-    for correction in Correction.objects.filter(
-        condition, status__in=[CorrectionStatus.NOT_CORRECTED, CorrectionStatus.CORRECTED]
-    ).order_by("decided_at", "id"):
+    for correction in (
+        Correction.objects.filter(
+            condition, status__in=[CorrectionStatus.NOT_CORRECTED, CorrectionStatus.CORRECTED]
+        )
+        .select_related("person")
+        .order_by("decided_at", "id")
+    ):
         found[(correction.record_type, correction.record_id)].append(correction)
     return found
 

@@ -3,26 +3,31 @@
 fpdf2 with DejaVu Sans embedded (static/fonts, with its licence), so macrons print as written.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
 from hononga.restorative.models import ItemStatus, Participant, RestorativeProcess
+from hononga.restorative.selectors import agreement_item_statements
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
-# (English, te reo Māori): the Māori headings stay as they are whatever the page language.
+# (English, te reo Māori): every copy has both headings, whatever the page language (so they
+# are not in the catalogue: translating them would print the Māori twice). The text under them
+# is in the reader's language.
 HEADINGS = {
-    "title": (gettext_lazy("Our agreement"), "Tā mātou whakaaetanga"),
-    "copy": (gettext_lazy("This copy is for"), "Mō"),
-    "what": (gettext_lazy("What happened"), "I ahatia"),
-    "who": (gettext_lazy("Who took part"), "Ko wai i whai wāhi mai"),
-    "agreed": (gettext_lazy("What we agreed"), "Ngā mea i whakaaetia"),
-    "follow": (gettext_lazy("What happens next"), "Ā muri ake nei"),
+    "title": ("Our agreement", "Tā mātou whakaaetanga"),
+    "copy": ("This copy is for", "Mō"),
+    "what": ("What happened", "I ahatia"),
+    "who": ("Who took part", "Ko wai i whai wāhi mai"),
+    "agreed": ("What we agreed", "Ngā mea i whakaaetia"),
+    "follow": ("What happens next", "Ā muri ake nei"),
+    "review": ("Review date", "Te rā arotake"),
 }
 
 
@@ -36,6 +41,11 @@ def _heading(pdf: FPDF, key: str) -> None:
 
 def _text(pdf: FPDF, text: str) -> None:
     pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _day(value: date) -> str:
+    # Month names from the catalogue, so a te reo Māori copy has Māori month names.
+    return date_format(value, "j F Y")
 
 
 def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None = None) -> bytes:
@@ -55,7 +65,7 @@ def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None =
     if copy_for is not None:
         copy = HEADINGS["copy"]
         _text(pdf, f"{copy[0]} / {copy[1]}: {copy_for.person.full_name}")
-    _text(pdf, f"{timezone.localdate():%d %B %Y}")
+    _text(pdf, _day(timezone.localdate()))
 
     _heading(pdf, "what")
     _text(pdf, process.harm.what)
@@ -67,6 +77,7 @@ def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None =
 
     _heading(pdf, "agreed")
     items = list(process.agreement_items.all())
+    statements = agreement_item_statements([item.pk for item in items])
     if not items:
         _text(pdf, _("Nothing has been agreed yet."))
     for number, item in enumerate(items, start=1):
@@ -75,7 +86,7 @@ def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None =
         pdf.set_font("DejaVu", "", 11)
         line = _("Who does it: %(who)s. By: %(due)s.") % {
             "who": item.owner.person.full_name,
-            "due": f"{item.due:%d %B %Y}",
+            "due": _day(item.due),
         }
         if item.for_whom is not None:
             line += " " + _("For: %(whom)s.") % {"whom": item.for_whom.person.full_name}
@@ -84,6 +95,18 @@ def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None =
             if item.status_reason:
                 line += f" ({item.status_reason})"
         _text(pdf, line)
+        for statement in statements.get(item.pk, []):
+            pdf.set_font("DejaVu", "B", 11)
+            _text(
+                pdf,
+                _("Statement of correction from %(name)s (%(date)s):")
+                % {
+                    "name": statement.person.full_name,
+                    "date": _day(timezone.localdate(statement.decided_at)),
+                },
+            )
+            pdf.set_font("DejaVu", "", 11)
+            _text(pdf, statement.statement)
 
     _heading(pdf, "follow")
     _text(
@@ -95,6 +118,7 @@ def agreement_pdf(process: RestorativeProcess, *, copy_for: Participant | None =
         % {"name": process.facilitator.display_name},
     )
     if process.plan_review_date:
-        review = f"{process.plan_review_date:%d %B %Y}"
-        _text(pdf, _("Review date") + f" / Te rā arotake: {review}")
+        review = _day(process.plan_review_date)
+        english, maori = HEADINGS["review"]
+        _text(pdf, f"{english} / {maori}: {review}")
     return bytes(pdf.output())

@@ -1,7 +1,7 @@
 """Reads for restorative processes."""
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
@@ -20,6 +20,9 @@ from hononga.restorative.models import (
 )
 from hononga.whanau import access as whanau_access
 from hononga.whanau.models import Allocation, Whanau
+
+if TYPE_CHECKING:
+    from hononga.privacy.models import Correction
 
 REVIEW_SOON_DAYS = 30
 STAGE_ORDER = (State.REFERRED, State.PREPARING, State.READY, State.HELD, State.MONITORING)
@@ -203,3 +206,16 @@ def supervision_open_items(*, viewer: Any, practitioner: Any) -> QuerySet[Agreem
         .select_related("process__whanau", "owner__person")
         .order_by("due", "id")
     )
+
+
+def agreement_item_statements(item_ids: list[int]) -> dict[int, list["Correction"]]:
+    """Statements of correction attached to these agreement items (hononga.privacy, IPP 7):
+    they go with the item onto its pages and into every copy of the agreement (one query)."""
+    from hononga.privacy.models import RecordType
+    from hononga.privacy.selectors import statements_for
+
+    found = statements_for([(RecordType.AGREEMENT_ITEM, pk) for pk in item_ids])
+    return {
+        record_id: [c for c in corrections if c.statement]
+        for (_type, record_id), corrections in found.items()
+    }

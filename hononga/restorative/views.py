@@ -349,12 +349,16 @@ def _process_context(request: AuthedRequest, process: RestorativeProcess) -> dic
     participants = list(detail.participants.all())
     steps = lifecycle.next_steps(detail, today=today) if not detail.is_finished else []
     safety = detail.safety_assessments.select_related("assessed_by").first()
+    items = list(detail.agreement_items.all())
+    statements = selectors.agreement_item_statements([item.pk for item in items])
+    for item in items:
+        item.correction_statements = statements.get(item.pk, [])  # type: ignore[attr-defined]
     return {
         "process": detail,
         "whanau": detail.whanau,
         "participants": participants,
         "principals": [p for p in participants if p.role in PRINCIPAL_ROLES],
-        "items": list(detail.agreement_items.all()),
+        "items": items,
         "follow_ups": list(detail.follow_ups.all()),
         "safety": safety,
         "steps": steps,

@@ -173,3 +173,79 @@ def test_staff_are_reminded_once_a_day_of_requests_due_soon(
     assert f"/corrections/{correction.pk}/" in reminders[0].body_text
     assert "Wrong" not in reminders[0].body_text  # no case detail
     assert services.corrections_remind() == 0  # once a day
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_statement_on_an_agreement_item_follows_it_into_every_copy_of_the_pdf(
+    space_client, space_person, process, practitioner, practitioner_client
+):
+    from hononga.restorative.models import ParticipantRole, State
+    from hononga.restorative.tests.conftest import walk_to
+
+    process = walk_to(process, State.MONITORING)
+    item = process.agreement_items.get()
+    ask(
+        space_client,
+        RecordType.AGREEMENT_ITEM,
+        item.pk,
+        what_is_wrong="ITEM-WAS-AGREED-FOR-MAY",
+        should_say="By the end of May.",
+    )
+    correction = Correction.objects.get()
+    services.correction_decide(
+        actor=practitioner,
+        correction_id=correction.pk,
+        outcome=CorrectionStatus.NOT_CORRECTED,
+        note="The conference agreed on thirty days.",
+    )
+    mine = process.participants.get(person=space_person)
+    response = space_client.get(reverse("privacy:space_agreement_pdf", args=[mine.pk]))
+    text = _pdf_text(response.content)
+    assert "Statement of correction from Mere Kōwhai" in text
+    assert "ITEM-WAS-AGREED-FOR-MAY" in text and "By the end of May." in text
+    # Everyone's copy carries it (it is attached to the item), and so does the process page.
+    theirs = process.participants.get(role=ParticipantRole.RESPONSIBLE)
+    staff_copy = practitioner_client.get(
+        reverse("restorative:agreement_pdf", args=[process.pk]), {"participant": theirs.pk}
+    )
+    assert "ITEM-WAS-AGREED-FOR-MAY" in _pdf_text(staff_copy.content)
+    page = practitioner_client.get(reverse("restorative:process", args=[process.pk]))
+    assert "ITEM-WAS-AGREED-FOR-MAY" in page.content.decode()
+    # A request still open, or one that was corrected, adds nothing to the PDF.
+    other = Correction.objects.create(
+        person=space_person,
+        whanau=correction.whanau,
+        record_type=RecordType.AGREEMENT_ITEM,
+        record_id=item.pk,
+        what_is_wrong="STILL-OPEN-REQUEST",
+        due_on=timezone.localdate(),
+    )
+    assert other.is_open
+    text = _pdf_text(
+        space_client.get(reverse("privacy:space_agreement_pdf", args=[mine.pk])).content
+    )
+    assert "STILL-OPEN-REQUEST" not in text
+
+
+def test_her_copy_of_the_agreement_in_te_reo_maori(space_client, space_person, process):
+    from django.conf import settings as django_settings
+
+    from hononga.restorative.models import State
+    from hononga.restorative.tests.conftest import walk_to
+
+    process = walk_to(process, State.MONITORING)
+    mine = process.participants.get(person=space_person)
+    space_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "mi"
+    text = _pdf_text(
+        space_client.get(reverse("privacy:space_agreement_pdf", args=[mine.pk])).content
+    )
+    assert "Tā mātou whakaaetanga" in text and "Mō: Mere Kōwhai" in text
+    for english in ("Who does it", "will keep in touch", "Nothing has been agreed"):
+        assert english not in text, english

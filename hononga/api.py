@@ -22,7 +22,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from hononga.accounts.api import router as accounts_router
-from hononga.accounts.models import ApiToken, hash_token
+from hononga.accounts.models import ApiToken, Role, hash_token
 from hononga.advisories.api import router as advisories_router
 from hononga.checkins.api import router as checkins_router
 from hononga.contacts.api import router as contacts_router
@@ -38,6 +38,27 @@ from hononga.restorative.api import router as restorative_router
 from hononga.whanau.api import router as whanau_router
 
 logger = logging.getLogger("hononga.api")
+
+
+# What a practice lead may reach through the API: figures, agency reference data and their own
+# account, notifications and week. Everything else (every list and record of case content) is 404
+# to them, whether or not it exists — by default, so a new endpoint is closed to them until it is
+# added here.
+PRACTICE_LEAD_PATHS = (
+    "/api/v1/me",
+    "/api/v1/tokens",
+    "/api/v1/teams",
+    "/api/v1/advisories",
+    "/api/v1/notifications",
+    "/api/v1/diary",
+    "/api/v1/measures",
+    "/api/v1/outcomes/association",
+    "/api/v1/retention/rules",
+)
+
+
+def _open_to_practice_lead(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PRACTICE_LEAD_PATHS)
 
 
 class BearerToken(HttpBearer):
@@ -58,6 +79,8 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
+        if found.user.role == Role.PRACTICE_LEAD and not _open_to_practice_lead(request.path):
+            raise Http404
         return found.user
 
 

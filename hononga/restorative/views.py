@@ -119,6 +119,7 @@ def _view_event(request: AuthedRequest, target: Any, whanau_id: int, summary: st
 
 @login_required
 def process_list_view(request: AuthedRequest) -> HttpResponse:
+    whanau_access.refuse_practice_lead(request.user)
     form = StateFilterForm(request.GET or None)
     state, mine = "", False
     if form.is_bound and form.is_valid():

@@ -54,6 +54,14 @@ def visible_whanau_ids(user: Any) -> QuerySet[Any]:
     return parts[0].union(*parts[1:], all=True)
 
 
+def refuse_practice_lead(user: Any) -> None:
+    """A practice lead sees figures, never case content: every list of case records is 404 to
+    them (not an empty list, which would say the page is theirs to use). Records themselves are
+    404 through the filters above unless they broke glass."""
+    if _is_staff_user(user) and user.role == Role.PRACTICE_LEAD:
+        raise Http404
+
+
 def whanau_for_user(user: Any) -> QuerySet[Whanau]:
     """Every whānau the user may see, archived ones included (lists filter those out)."""
     if not _is_staff_user(user):

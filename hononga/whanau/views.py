@@ -133,6 +133,7 @@ def _view_event(request: AuthedRequest, target: Any, whanau_id: int, summary: st
 @login_required
 def whanau_list_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    access.refuse_practice_lead(user)
     visible = access.whanau_for_user(user)
     teams = Team.objects.filter(pk__in=visible.values("team_id")).order_by("name")
     regions = Region.objects.filter(pk__in=visible.values("region_id")).order_by("name")
@@ -532,6 +533,7 @@ def allocation_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def people_list_view(request: AuthedRequest) -> HttpResponse:
+    access.refuse_practice_lead(request.user)
     form = PeopleFilterForm(request.GET or None)
     query, kind = "", ""
     if form.is_bound and form.is_valid():

@@ -33,10 +33,6 @@ OPEN_TO_LEADS = {
     "goals/learning/",  # agency figures only, no names (goals; never a ranking)
     "whanau-space/",  # the whānau space's public sign-in form (privacy)
     "contacts/quadrant/",  # the quadrant of two numbers
-    # Lists of what the user may see: for a practice lead, nothing (unless they broke glass).
-    "whanau/",
-    "people/",
-    "processes/",
     # The user's own notifications (neutral sentences) and week (only what they facilitate or
     # are allocated to: for a practice lead, nothing).
     "notifications/",
@@ -45,8 +41,20 @@ OPEN_TO_LEADS = {
 }
 
 
-# API lists that are agency reference data, not case content.
-NOT_CASE_CONTENT = {"/api/v1/advisories", "/api/v1/teams", "/api/v1/regions", "/api/v1/tokens"}
+# API reads that are agency reference data or the lead's own, not case content.
+NOT_CASE_CONTENT = {
+    "/api/v1/me",
+    "/api/v1/advisories",
+    "/api/v1/advisories/rule-tables",
+    "/api/v1/advisories/{advisory_id}",
+    "/api/v1/teams",
+    "/api/v1/tokens",
+    "/api/v1/notifications",
+    "/api/v1/notifications/unread-count",
+    "/api/v1/diary",
+    "/api/v1/outcomes/association",
+    "/api/v1/retention/rules",
+}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -121,10 +129,11 @@ def test_every_api_read_refuses_a_practice_lead(
             body = response.content.decode()
             for name in NAMES:
                 assert name not in body, f"{url} shows {name}"
-            if response.status_code == 200:
-                data = response.json()
-                if isinstance(data, dict) and "items" in data:
-                    assert data["items"] == [] or path in NOT_CASE_CONTENT, url
+            if path in NOT_CASE_CONTENT:
+                continue
+            # Every list and record of case content: 404 (not an empty list), as problem+json.
+            assert response.status_code == 404, url
+            assert response["Content-Type"].startswith("application/problem+json"), url
 
 
 @pytest.mark.usefixtures("dataset")
@@ -144,3 +153,66 @@ def test_a_practice_lead_sees_no_names_on_figures_csv_or_api(practice_lead: User
     assert response.status_code == 200
     for name in (*NAMES, "Aroha", "Sione"):
         assert name not in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/whanau/", "/people/", "/processes/", "/contacts/"])
+def test_case_list_pages_are_404_to_a_practice_lead(
+    dataset: dict[str, Any], practice_lead: User, url: str
+) -> None:
+    response = client_for(practice_lead).get(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/whanau",
+        "/api/v1/people",
+        "/api/v1/memberships",
+        "/api/v1/allocations",
+        "/api/v1/relationships",
+        "/api/v1/consents",
+        "/api/v1/check-ins",
+        "/api/v1/check-in-links",
+        "/api/v1/contacts",
+        "/api/v1/harms",
+        "/api/v1/processes",
+        "/api/v1/screenings",
+        "/api/v1/goals",
+        "/api/v1/corrections",
+        "/api/v1/exports",
+        "/api/v1/facilitator-credentials",
+    ],
+)
+def test_case_lists_in_the_api_are_404_to_a_practice_lead(
+    dataset: dict[str, Any], practice_lead: User, path: str
+) -> None:
+    response = Client().get(path, **bearer(practice_lead))
+    assert response.status_code == 404, response.content
+    assert response.json()["status"] == 404
+
+
+def test_writes_in_the_api_are_404_to_a_practice_lead(
+    dataset: dict[str, Any], practice_lead: User
+) -> None:
+    response = Client().post(
+        "/api/v1/whanau",
+        data={"name": "X"},
+        content_type="application/json",
+        **bearer(practice_lead),
+    )
+    assert response.status_code == 404
+
+
+def test_the_nav_offers_a_practice_lead_no_case_lists(practice_lead: User) -> None:
+    body = client_for(practice_lead).get("/figures/definitions/").content.decode()
+    assert 'href="/whanau/"' not in body
+    assert 'href="/people/"' not in body
+
+
+def test_other_roles_still_see_their_lists(dataset: dict[str, Any], practitioner: User) -> None:
+    aroha = practitioner
+    client = client_for(aroha)
+    for url in ("/whanau/", "/people/", "/processes/"):
+        assert client.get(url).status_code == 200, url
+    assert Client().get("/api/v1/whanau", **bearer(aroha)).json()["count"] >= 1

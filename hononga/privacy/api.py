@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -20,16 +21,19 @@ from hononga.core.api import (
     WRITE_ERRORS,
     Day,
     Forbid,
+    Problem,
     Version,
     forbidden,
+    problem,
     reject_unknown_query,
     text,
 )
 from hononga.core.errors import NotFound
 from hononga.core.pagination import Pagination
-from hononga.privacy import selectors, services
+from hononga.privacy import export, selectors, services
 from hononga.privacy.models import (
     Correction,
+    ExportStatus,
     RetentionRule,
     SubjectAccessRequest,
 )
@@ -73,10 +77,31 @@ class ExportOut(Schema):
     expires_at: datetime | None
     released_on: date | None
     page_url: str = Field(description="The export's page, with its downloads while not expired.")
+    json_url: str | None = Field(
+        description="Download the machine-readable export (API, privacy officer): null until "
+        "it is ready and once it has expired."
+    )
+    pdf_url: str | None = Field(description="Download the readable PDF (the same rules).")
 
     @staticmethod
     def resolve_page_url(obj: SubjectAccessRequest) -> str:
         return reverse("privacy:export", args=[obj.pk])
+
+    @staticmethod
+    def resolve_json_url(obj: SubjectAccessRequest) -> str | None:
+        return f"/api/v1/exports/{obj.pk}/export.json" if _downloadable(obj) else None
+
+    @staticmethod
+    def resolve_pdf_url(obj: SubjectAccessRequest) -> str | None:
+        return f"/api/v1/exports/{obj.pk}/export.pdf" if _downloadable(obj) else None
+
+
+def _downloadable(sar: SubjectAccessRequest) -> bool:
+    return (
+        sar.status == ExportStatus.READY
+        and sar.expires_at is not None
+        and sar.expires_at > timezone.now()
+    )
 
 
 @router.post(
@@ -147,6 +172,82 @@ def get_export(request: HttpRequest, export_id: int = PathId) -> SubjectAccessRe
         request=request,
     )
     return sar
+
+
+def _download(request: HttpRequest, export_id: int, fmt: str) -> HttpResponseBase:
+    """The export's file from shared storage: 409 while it is being built (or failed), 410 once
+    it has expired. Every download is audited and shown to the whānau's supervisors."""
+    user = _officer(request)
+    sar = SubjectAccessRequest.objects.select_related("person").filter(pk=export_id).first()
+    if sar is None:
+        raise NotFound("There is no such export.")
+    if sar.status == ExportStatus.EXPIRED or (
+        sar.status == ExportStatus.READY
+        and (sar.expires_at is None or sar.expires_at <= timezone.now())
+    ):
+        return problem(
+            request, 410, "Expired", "This export has expired and its files are deleted."
+        )
+    if sar.status != ExportStatus.READY:
+        return problem(
+            request,
+            409,
+            "Not ready",
+            f"This export is not ready ({sar.get_status_display()}); poll GET /exports/{{id}}.",
+        )
+    path = export.export_dir(sar) / f"export.{fmt}"
+    if not path.exists():
+        return problem(request, 410, "Expired", "This export's files are no longer held.")
+    services.export_downloaded(actor=user, sar=sar, fmt=fmt, request=request)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"subject-access-{sar.pk}.{fmt}",
+        content_type="application/pdf" if fmt == "pdf" else "application/json",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+DOWNLOAD_ERRORS: dict[int, Any] = {**ERRORS, 409: Problem, 410: Problem}
+
+
+def _file_response(content_type: str, schema: dict[str, Any], description: str) -> Any:
+    return {
+        "responses": {
+            200: {"description": description, "content": {content_type: {"schema": schema}}}
+        }
+    }
+
+
+@router.get(
+    "/exports/{export_id}/export.json",
+    response=DOWNLOAD_ERRORS,
+    tags=["privacy"],
+    openapi_extra=_file_response(
+        "application/json",
+        {"type": "object", "description": "Everything held, section by section."},
+        "The machine-readable export (an attachment).",
+    ),
+)
+def download_export_json(request: HttpRequest, export_id: int = PathId) -> HttpResponseBase:
+    """Download the export as JSON (privacy officer; audited; 410 once expired)."""
+    return _download(request, export_id, "json")
+
+
+@router.get(
+    "/exports/{export_id}/export.pdf",
+    response=DOWNLOAD_ERRORS,
+    tags=["privacy"],
+    openapi_extra=_file_response(
+        "application/pdf",
+        {"type": "string", "format": "binary"},
+        "The readable export as a PDF (an attachment).",
+    ),
+)
+def download_export_pdf(request: HttpRequest, export_id: int = PathId) -> HttpResponseBase:
+    """Download the export as a PDF (privacy officer; audited; 410 once expired)."""
+    return _download(request, export_id, "pdf")
 
 
 # --- Corrections -----------------------------------------------------------------------------

@@ -106,3 +106,53 @@ def test_retention_rules_for_the_privacy_officer(officer, practitioner):
     assert call("get", "/api/v1/retention/rules", practitioner).status_code == 403
     rules = call("get", "/api/v1/retention/rules", officer).json()
     assert rules["count"] >= 0
+
+
+def test_the_privacy_officer_downloads_the_export_through_the_api(
+    person, officer, supervisor, admin_user
+):
+    from datetime import timedelta
+
+    from pypdf import PdfReader
+
+    from hononga.audit.models import AuditEvent
+
+    started = call("post", f"/api/v1/people/{person.pk}/export", officer, {"reason": "asked"})
+    body = started.json()
+    assert body["json_url"] is None and body["pdf_url"] is None
+    # While it is being built: 409, problem+json.
+    early = call("get", f"/api/v1/exports/{body['id']}/export.json", officer)
+    assert early.status_code == 409 and early["Content-Type"] == "application/problem+json"
+    Worker().run_pending()
+    got = call("get", f"/api/v1/exports/{body['id']}", officer).json()
+    assert got["json_url"] == f"/api/v1/exports/{body['id']}/export.json"
+    assert got["pdf_url"] == f"/api/v1/exports/{body['id']}/export.pdf"
+    # Nobody else: not an administrator, not the whānau's supervisor.
+    for user in (admin_user, supervisor):
+        assert call("get", got["json_url"], user).status_code == 403
+    assert call("get", "/api/v1/exports/999999/export.json", officer).status_code == 404
+    before = AuditEvent.objects.filter(action="export").count()
+    response = call("get", got["json_url"], officer)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["request"]["id"] == body["id"]
+    assert [s["person_id"] for s in document["subjects"]] == [person.pk]
+    response = call("get", got["pdf_url"], officer)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    import io
+
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(pdf.pages) >= 1
+    events = AuditEvent.objects.filter(action="export").order_by("id")
+    assert events.count() == before + 2
+    assert [e.data["format"] for e in events[before:]] == ["json", "pdf"]
+    assert all(e.actor_id == officer.pk and e.data["privacy_officer"] for e in events[before:])
+    # Expired: 410, and the links are gone.
+    SubjectAccessRequest.objects.filter(pk=body["id"]).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    gone = call("get", got["pdf_url"], officer)
+    assert gone.status_code == 410 and gone["Content-Type"] == "application/problem+json"
+    again = call("get", f"/api/v1/exports/{body['id']}", officer).json()
+    assert again["json_url"] is None and again["pdf_url"] is None

@@ -49,6 +49,8 @@ def test_the_fuzzed_schema_covers_the_privacy_paths() -> None:
         "/api/v1/whanau/{whanau_id}/export",
         "/api/v1/exports",
         "/api/v1/exports/{export_id}",
+        "/api/v1/exports/{export_id}/export.json",
+        "/api/v1/exports/{export_id}/export.pdf",
         "/api/v1/corrections",
         "/api/v1/corrections/{correction_id}",
         "/api/v1/corrections/{correction_id}/decision",

@@ -74,7 +74,10 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.summary}"
+        # Without the summary: the string shows up in admin titles and logs, where words about
+        # a case must not (hononga.audit.redaction).
+        target = f" {self.target_type} {self.target_id}".rstrip() if self.target_type else ""
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}{target}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None or not self._state.adding:

@@ -38,6 +38,15 @@ CASE_TARGETS = frozenset(
         "screening",
         "immunisationrecord",
         "immunisation",
+        "goal",
+        "goalstep",
+        "goalrating",
+        "goallink",
+        "correction",
+        "withholding",
+        "spaceaccess",
+        "subjectaccessrequest",
+        "legalhold",
     }
 )
 

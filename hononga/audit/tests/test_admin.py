@@ -79,3 +79,58 @@ def test_changes_in_the_admin_are_audited(superuser_client, team_north):
     event = AuditEvent.objects.get(target_type="team", action=Action.UPDATE)
     assert event.actor_username == "root"
     assert event.data == {"fields": ["name"]}
+
+
+def test_the_admin_shows_no_case_content_in_audit_events(superuser_client, practitioner, whanau):
+    """Administrators see case events as type and ids only, in the Django admin as on the
+    audit page; events about accounts and settings keep their words."""
+    case = record_event(
+        actor=practitioner,
+        action=Action.VIEW,
+        target=whanau,
+        whanau_id=whanau.pk,
+        summary="Viewed Mere Kōwhai's relationship with Ariki",
+        reason="MERE-IS-AT-RISK",
+        data={"note": "ARIKI-DATA"},
+    )
+    goal_event = record_event(
+        actor=practitioner, action=Action.UPDATE, summary="Changed Mere's goal: GOAL-WORDS"
+    )
+    goal_event.target_type = "goal"
+    AuditEvent.objects.filter(pk=goal_event.pk).update(target_type="goal")
+    settings_event = record_event(
+        actor=practitioner, action=Action.SETTINGS, summary="Changed the flag thresholds"
+    )
+    url = "/django-admin/audit/auditevent/"
+    for event in (case, goal_event):
+        page = superuser_client.get(f"{url}{event.pk}/change/").content.decode()
+        for words in ("Mere", "Ariki", "MERE-IS-AT-RISK", "ARIKI-DATA", "GOAL-WORDS"):
+            assert words not in page, (event.pk, words)
+        assert "Details behind break glass" in page
+        assert event.digest in page  # the chain's fields are still there to compare
+    page = superuser_client.get(f"{url}{settings_event.pk}/change/").content.decode()
+    assert "Changed the flag thresholds" in page
+    listing = superuser_client.get(url).content.decode()
+    assert "Mere" not in listing and "GOAL-WORDS" not in listing
+    # Searching the words finds nothing: no event tells by being found that it names someone.
+    found = superuser_client.get(url, {"q": "Mere"}).content.decode()
+    assert f"{url}{case.pk}/change/" not in found
+    found = superuser_client.get(url, {"q": str(whanau.pk)})
+    assert found.status_code == 200
+
+
+def test_no_case_records_are_registered_in_the_admin():
+    registered = {model._meta.app_label for model in admin.site._registry}
+    case_apps = {
+        "whanau",
+        "relationships",
+        "checkins",
+        "contacts",
+        "restorative",
+        "advisories",
+        "goals",
+        "privacy",
+        "messaging",
+        "notifications",
+    }
+    assert registered & case_apps == set()

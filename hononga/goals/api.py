@@ -10,15 +10,28 @@ from ninja.pagination import paginate
 
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
-from hononga.core.api import ERRORS, READ_ERRORS, WRITE_ERRORS, Day, Id, reject_unknown_query
+from hononga.core.api import (
+    ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Day,
+    Id,
+    Problem,
+    reject_unknown_query,
+)
 from hononga.core.concurrency import lock_current
 from hononga.core.errors import NotFound, PracticeError, sent_version
 from hononga.core.pagination import Pagination
-from hononga.goals import selectors, services
-from hononga.goals.models import Goal, GoalRating, GoalStatus, GoalStep
+from hononga.goals import selectors, sending, services
+from hononga.goals.models import Goal, GoalLink, GoalRating, GoalStatus, GoalStep
 from hononga.goals.schemas import (
     GoalChangeIn,
     GoalIn,
+    GoalLinkCreated,
+    GoalLinkIn,
+    GoalLinkOut,
+    GoalLinkSendIn,
+    GoalLinkSendOut,
     GoalOut,
     GoalPatch,
     GoalRatingIn,
@@ -417,3 +430,139 @@ def outcome_association(request: HttpRequest, filters: Query[AssociationFilters]
     )
     shown = association.figures(scope, since=filters.from_, until=filters.to)
     return {"scope": scope.kind, "scope_id": scope.pk, **shown}
+
+
+# --- One-time goal links -------------------------------------------------------------------------
+
+
+def goal_link_out(link: GoalLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "whanau": link.whanau_id,
+        "rater": link.rater_id,
+        "goals": sorted(g.pk for g in link.goals.all()),
+        "form": link.form,
+        "language": link.language,
+        "checkin_link": link.checkin_link_id,
+        "created_at": link.created_at,
+        "expires_at": link.expires_at,
+        "used_at": link.used_at,
+        "revoked_at": link.revoked_at,
+        "state": services.link_state(link),
+    }
+
+
+def goal_link_send_out(send: Any) -> dict[str, Any]:
+    return {
+        "id": send.pk,
+        "link": send.link_id,
+        "channel": send.channel,
+        "message": send.message_id,
+        "status": send.message.status,
+        "reason": send.message.last_error if send.message.status == "failed" else "",
+        "sent_by": send.sent_by.get_username(),
+        "created_at": send.created_at,
+    }
+
+
+def _visible_link(request: HttpRequest, link_id: int) -> GoalLink:
+    link = (
+        GoalLink.objects.filter(pk=link_id)
+        .select_related("whanau", "rater")
+        .prefetch_related("goals")
+        .first()
+    )
+    if link is None:
+        raise NotFound("Not found")
+    services.visible_whanau(request.auth, link.whanau_id)  # type: ignore[attr-defined]
+    return link
+
+
+@router.post(
+    "/goal-links",
+    response={201: GoalLinkCreated, 429: Problem, **ERRORS},
+    url_name="goal_link_create",
+    summary="Make a one-time link to rate goals (needs the person's consent for check-in contact)",
+    description="With `send_by`, Hononga sends it (as `POST /goal-links/{id}/send`) and no token "
+    "is returned; the link is made only if the send can be queued.",
+)
+def goal_link_create(request: HttpRequest, payload: GoalLinkIn) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    send = None
+    with transaction.atomic():
+        link, raw, path = services.link_create(
+            actor=actor,
+            whanau_id=payload.whanau,
+            rater_id=payload.rater,
+            goal_ids=payload.goals,
+            form=payload.form,
+            language=payload.language,
+            checkin_relationship_id=payload.checkin_relationship,
+            expires_in_days=payload.expires_in_days,
+            request=request,
+            issue_token=payload.send_by is None,
+        )
+        if payload.send_by is not None:
+            send = sending.goal_link_send(
+                actor=actor, link_id=link.pk, channel=payload.send_by, request=request
+            )
+    url = request.build_absolute_uri(path) if path else ""
+    return Status(
+        201, {**goal_link_out(link), "token": raw, "url": url, "send": send.pk if send else None}
+    )
+
+
+@router.post(
+    "/goal-links/{link_id}/send",
+    response={202: GoalLinkSendOut, 429: Problem, **ERRORS},
+    url_name="goal_link_send",
+    summary="Send the goal link by text message or email (a new token; the earlier one stops)",
+    description="Queued for the worker, never sent inside the request: the answer is 202 with "
+    "the message's status (`queued`); read it again from `GET /goal-links/{id}/sends`. "
+    "Refused with 422 without the person's consent for check-ins and for the channel, or "
+    "without a valid mobile number or address; 429 past the limits (3 sends of one link and 5 "
+    "links — goal or check-in — to one person a day, 60 sends by one user an hour).",
+)
+def goal_link_send(request: HttpRequest, link_id: Id, payload: GoalLinkSendIn) -> Any:
+    send = sending.goal_link_send(
+        actor=request.auth,  # type: ignore[attr-defined]
+        link_id=link_id,
+        channel=payload.channel,
+        request=request,
+    )
+    return Status(202, goal_link_send_out(send))
+
+
+@router.get(
+    "/goal-links/{link_id}/sends",
+    response={200: list[GoalLinkSendOut], **READ_ERRORS},
+    url_name="goal_link_sends",
+    summary="Each time the goal link was sent, newest first, with its delivery status",
+)
+@paginate(Pagination)
+def goal_link_send_list(request: HttpRequest, link_id: Id) -> Any:
+    reject_unknown_query(request)
+    link = _visible_link(request, link_id)
+    record_event(
+        actor=request.auth,  # type: ignore[attr-defined]
+        action=Action.VIEW,
+        target=link,
+        whanau_id=link.whanau_id,
+        summary=f"Viewed the sends of goal link {link.pk} (API)",
+        request=request,
+    )
+    return _Page(
+        link.sends.select_related("message", "sent_by").order_by("-created_at", "-id"),
+        goal_link_send_out,
+    )
+
+
+@router.post(
+    "/goal-links/{link_id}/revoke",
+    response={200: GoalLinkOut, **ERRORS},
+    url_name="goal_link_revoke",
+    summary="Revoke a goal link so that it no longer works (and the check-in it carries)",
+)
+def goal_link_revoke(request: HttpRequest, link_id: Id) -> Any:
+    link = services.link_revoke(actor=request.auth, link_id=link_id, request=request)  # type: ignore[attr-defined]
+    return goal_link_out(_visible_link(request, link.pk))

@@ -143,6 +143,21 @@ class LinkForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Works for (days)"), min_value=1, max_value=60, initial=14
     )
+    send_by = forms.ChoiceField(
+        label=_("How should it reach them?"),
+        choices=[
+            ("text", _("Hononga sends it by text message to their mobile")),
+            ("email", _("Hononga sends it by email")),
+            ("copy", _("Show me the link, and I will send it myself")),
+        ],
+        initial="text",
+        required=False,  # left out (older clients, tests): the link to copy, as before
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Hononga sends only to the number or address on their details, and only if they "
+            "have agreed to be contacted that way."
+        ),
+    )
 
     def __init__(
         self,

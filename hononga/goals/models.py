@@ -198,6 +198,9 @@ class GoalLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -214,6 +217,38 @@ class GoalLink(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class GoalLinkSend(models.Model):
+    """One sending of a goal link by text or email (hononga.goals.sending): who asked, and the
+    message with its status. Each send gives the link a new token, made in the sending task;
+    the earlier one stops working. The rate limits count these rows with check-in link sends."""
+
+    link = models.ForeignKey(GoalLink, on_delete=models.PROTECT, related_name="sends")
+    # The link's rater, copied so the per-person limit needs no join.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("sent by"), max_length=10)
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("goal link sent")
+        indexes = [
+            # A link's sends, newest first (the plan's open links; the builder's "superseded").
+            models.Index(fields=["link", "-created_at"], name="goallinksend_link_idx"),
+            # The rate limits: sends to one person, and by one user, in the last hours.
+            models.Index(fields=["person", "created_at"], name="goallinksend_person_idx"),
+            models.Index(fields=["sent_by", "created_at"], name="goallinksend_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal link {self.link_id} sent by {self.channel}"
 
 
 class GoalRating(models.Model):

@@ -116,3 +116,70 @@ class GoalStepOut(Schema):
     by_when: date | None
     done_on: date | None
     version: int
+
+
+class GoalLinkIn(Forbid):
+    whanau: BodyId
+    rater: BodyId = Field(description="The whānau member who rates their goals.")
+    goals: list[BodyId] | None = Field(
+        None,
+        max_length=50,
+        description="Which of their goals (theirs, or the whānau's together); leave out for all.",
+    )
+    form: Literal["adult", "child"] = "adult"
+    language: Literal["en", "mi"] = "en"
+    checkin_relationship: BodyId | None = Field(
+        None,
+        description="Their relationship with a practitioner: the same link asks the check-in "
+        "on it first.",
+    )
+    expires_in_days: Annotated[int, Field(ge=1, le=60)] | None = Field(
+        None, description="Default: the agency's setting (14 days)."
+    )
+    send_by: Literal["text", "email"] | None = Field(
+        None,
+        description="Hononga sends it by text message or email (with the person's consent for "
+        "the channel); the token is then made by the sending task and not returned. Leave out "
+        "to get the link to copy.",
+    )
+
+
+class GoalLinkOut(Schema):
+    id: int
+    whanau: int
+    rater: int
+    goals: list[int]
+    form: str
+    language: str
+    checkin_link: int | None = Field(description="The check-in the same link asks first.")
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    revoked_at: datetime | None
+    state: Literal["open", "used", "revoked", "expired", "closed"]
+
+
+class GoalLinkCreated(GoalLinkOut):
+    token: str = Field(description="Shown once, never stored; empty when Hononga sends it.")
+    url: str = Field(description="The address to send; empty when Hononga sends it.")
+    send: int | None = Field(None, description="The send queued with `send_by`.")
+
+
+class GoalLinkSendIn(Forbid):
+    channel: Literal["text", "email"] = Field(
+        description="Text message to the person's mobile, or email to their address; each "
+        "needs their consent for that channel (and for check-ins)."
+    )
+
+
+class GoalLinkSendOut(Schema):
+    id: int = Field(description="This send.")
+    link: int
+    channel: Literal["text", "email"]
+    message: int
+    status: Literal["queued", "sent", "delivered", "failed"] = Field(
+        description="The message's delivery status: queued until the worker sends it."
+    )
+    reason: str = Field(description="Why it failed, when it did.")
+    sent_by: str
+    created_at: datetime

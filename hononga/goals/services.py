@@ -687,10 +687,16 @@ def link_create(
     checkin_relationship_id: int | None = None,
     expires_in_days: int | None = None,
     request: HttpRequest | None = None,
+    issue_token: bool = True,
 ) -> tuple[GoalLink, str, str]:
     """A one-time link for a whānau member to rate their goals; with `checkin_relationship_id`
     the same link first asks the check-in on that relationship. Returns the link, the raw
-    token (never stored) and the path to send."""
+    token (never stored) and the path to send.
+
+    `issue_token=False` makes a link to be sent from Hononga (hononga.goals.sending): its
+    token is made by the sending task, so none is returned ("", ""); until then the link holds
+    the hash of a token nobody has.
+    """
     whanau = editable_whanau(actor, whanau_id)
     if form not in {"adult", "child"}:
         raise _field_error("form", _("Choose the adult or the child form."))
@@ -733,13 +739,16 @@ def link_create(
                 language=language,
                 expires_in_days=days,
                 request=request,
+                issue_token=issue_token,
             )
-            path = f"/c/{raw}/"
+            path = f"/c/{raw}/" if issue_token else ""
         else:
-            raw = secrets.token_urlsafe(checkin_services.TOKEN_BYTES)
-            path = f"/g/{raw}/"
+            raw = secrets.token_urlsafe(checkin_services.TOKEN_BYTES) if issue_token else ""
+            path = f"/g/{raw}/" if issue_token else ""
         link = GoalLink.objects.create(
-            token_hash=checkin_services.hash_token(raw),
+            token_hash=checkin_services.hash_token(
+                raw or secrets.token_urlsafe(checkin_services.TOKEN_BYTES)
+            ),
             whanau=whanau,
             rater=rater,
             form=form,
@@ -764,6 +773,38 @@ def link_create(
     return link, raw, path
 
 
+def link_revoke(*, actor: User, link_id: int, request: HttpRequest | None = None) -> GoalLink:
+    """Stop a goal link working (and the check-in it carries, for a combined link)."""
+    found = GoalLink.objects.filter(pk=link_id).first()
+    if found is None:
+        raise _not_found()
+    whanau = editable_whanau(actor, found.whanau_id)
+    with transaction.atomic():
+        link = GoalLink.objects.select_for_update().get(pk=found.pk)
+        if link.revoked_at is not None:
+            return link
+        if link.used_at is not None:
+            raise PracticeError(
+                _("This link has already been answered; there is nothing to revoke.")
+            )
+        link.revoked_at = timezone.now()
+        link.revoked_by = actor
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        if link.checkin_link_id is not None:
+            CheckInLink.objects.filter(
+                pk=link.checkin_link_id, used_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=link.revoked_at, revoked_by=actor)
+        record_event(
+            actor=actor,
+            action=Action.UPDATE,
+            target=link,
+            whanau_id=whanau.pk,
+            summary=f"Revoked a one-time goal link in whānau {whanau.pk}",
+            request=request,
+        )
+    return link
+
+
 class LinkUnavailable(checkin_services.LinkUnavailable):
     """The same answers as a check-in link: unknown, used, expired or closed."""
 
@@ -774,11 +815,26 @@ class OpenLink:
     goals: list[Goal]
 
 
+def link_state(link: GoalLink) -> str:
+    """ "open", "used", "revoked", "expired" or "closed" (the whānau or the person closed, or
+    their consent to check-ins withdrawn, or no active goal left on it)."""
+    state = link.state()
+    if state == "open" and (
+        link.whanau.archived_at is not None
+        or link.whanau.status != WhanauStatus.OPEN
+        or link.rater.archived_at is not None
+        or not consent_current(link.rater, ConsentPurpose.CHECK_INS)
+        or not link.goals.filter(status=GoalStatus.ACTIVE, archived_at__isnull=True).exists()
+    ):
+        state = "closed"
+    return state
+
+
 def link_open(raw_token: Any) -> OpenLink:
     if not isinstance(raw_token, str) or not 16 <= len(raw_token) <= 100:
         raise LinkUnavailable("unknown")
     link = (
-        GoalLink.objects.select_related("whanau", "rater")
+        GoalLink.objects.select_related("whanau", "rater", "created_by")
         .filter(token_hash=checkin_services.hash_token(raw_token))
         .first()
     )

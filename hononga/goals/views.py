@@ -5,9 +5,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,8 +27,8 @@ from hononga.checkins import instrument, ratelimit
 from hononga.checkins import services as checkin_services
 from hononga.core.errors import NON_FIELD, ConflictError, PracticeError
 from hononga.core.request import AuthedRequest
-from hononga.goals import forms, selectors, services, wording
-from hononga.goals.models import Goal, GoalStatus, GoalStep
+from hononga.goals import forms, selectors, sending, services, wording
+from hononga.goals.models import Goal, GoalLink, GoalStatus, GoalStep
 from hononga.relationships.models import Relationship
 from hononga.whanau import access as whanau_access
 from hononga.whanau.models import Person, Whanau
@@ -637,20 +639,34 @@ def link_new_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        send_by = data["send_by"] or "copy"
         try:
-            link, _raw, path = services.link_create(
-                actor=request.user,
-                whanau_id=whanau.pk,
-                rater_id=data["rater"],
-                form=data["form"],
-                language=data["language"],
-                checkin_relationship_id=data["checkin_relationship"],
-                expires_in_days=data["expires_in_days"],
-                request=request,
-            )
+            # Made and queued together: a refused send (no consent, no number) leaves no link.
+            with transaction.atomic():
+                link, _raw, path = services.link_create(
+                    actor=request.user,
+                    whanau_id=whanau.pk,
+                    rater_id=data["rater"],
+                    form=data["form"],
+                    language=data["language"],
+                    checkin_relationship_id=data["checkin_relationship"],
+                    expires_in_days=data["expires_in_days"],
+                    request=request,
+                    issue_token=send_by == "copy",
+                )
+                if send_by != "copy":
+                    sending.goal_link_send(
+                        actor=request.user, link_id=link.pk, channel=send_by, request=request
+                    )
         except PracticeError as error:
-            _apply_errors(form, error)
+            for field, messages_ in (error.errors or {NON_FIELD: [error.message]}).items():
+                for message in messages_:
+                    field = "send_by" if field in {"to", "channel"} else field
+                    form.add_error(field if field in form.fields else None, message)
         else:
+            if send_by != "copy":
+                messages.success(request, _sent_message(link, send_by))
+                return redirect(reverse("goals:link_new", args=[whanau.pk]) + "#goal-links-title")
             response = render(
                 request,
                 "goals/link_made.html",
@@ -658,12 +674,79 @@ def link_new_view(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
+    open_links = list(
+        GoalLink.objects.filter(
+            whanau=whanau,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("rater", "created_by")
+        .order_by("-created_at", "-id")[:50]
+    )
+    latest = sending.goal_link_sends(open_links)
+    for link in open_links:
+        link.latest_send = latest.get(link.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "goals/link_new.html",
-        {"whanau": whanau, "form": form, "has_people": bool(people)},
+        {"whanau": whanau, "form": form, "has_people": bool(people), "open_links": open_links},
         status=422 if form.errors else 200,
     )
+
+
+def _sent_message(link: GoalLink, channel: str) -> str:
+    name = link.rater.preferred_name
+    if channel == "text":
+        return _(
+            "The link is on its way to %(name)s by text message. Its delivery is shown under "
+            "Open goal links."
+        ) % {"name": name}
+    return _(
+        "The link is on its way to %(name)s by email. Its delivery is shown under Open goal links."
+    ) % {"name": name}
+
+
+def _writable_link(request: AuthedRequest, pk: int) -> GoalLink:
+    link = GoalLink.objects.filter(pk=pk).select_related("rater").first()
+    if link is None:
+        raise Http404
+    _writable_whanau(request, link.whanau_id)
+    return link
+
+
+@login_required
+@require_POST
+def link_send_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Send (again) an open goal link by text or email: a new token, made by the sending task."""
+    link = _writable_link(request, pk)
+    back = reverse("goals:link_new", args=[link.whanau_id]) + "#goal-links-title"
+    channel = request.POST.get("channel")
+    if channel not in {"text", "email"}:
+        messages.error(request, _("Choose text message or email."))
+        return redirect(back)
+    try:
+        sending.goal_link_send(
+            actor=request.user, link_id=link.pk, channel=channel, request=request
+        )
+    except PracticeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _sent_message(link, channel))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def link_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    link = _writable_link(request, pk)
+    try:
+        services.link_revoke(actor=request.user, link_id=link.pk, request=request)
+    except PracticeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The link was revoked; it no longer works."))
+    return redirect(reverse("goals:link_new", args=[link.whanau_id]) + "#goal-links-title")
 
 
 def _unavailable(request: HttpRequest, error: checkin_services.LinkUnavailable) -> HttpResponse:
@@ -731,6 +814,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
             ),
             "child": child,
             "after_checkin": request.GET.get("after") == "checkin",
+            "sent_by": wording.text("sent_by", language, name=_link_sender(opened.link)),
             "error_summary": _summary(error),
             "t": _whanau_text(language),
             "review_note": language == "mi",
@@ -739,6 +823,14 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _link_sender(link: GoalLink) -> str:
+    """Who sent the link (their first name): the latest sender, or who made it to copy."""
+    from hononga.goals.messages import sender_name
+
+    send = link.sends.select_related("sent_by").order_by("-created_at", "-id").first()
+    return sender_name(send.sent_by if send is not None else link.created_by)
 
 
 def _whanau_text(language: str) -> dict[str, str]:

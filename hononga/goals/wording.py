@@ -48,6 +48,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Your answers have been sent. You can close this page.",
         "mi": "Kua tukuna ō whakautu. Ka taea e koe te kati i tēnei whārangi.",
     },
+    "sent_by": {
+        "en": "{name} sent you this link.",
+        "mi": "Nā {name} tēnei hononga i tuku atu ki a koe.",
+    },
     "handover_thanks": {
         "en": "Your answers are saved. Please give the device back.",
         "mi": "Kua tiakina ō whakautu. Whakahokia atu te pūrere.",

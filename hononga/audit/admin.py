@@ -27,6 +27,10 @@ def _shown(event: AuditEvent, field: str) -> Any:
     return getattr(event, field)
 
 
+def _field_names() -> list[str]:
+    return [f"{f.name}_shown" if f.name in WORDED else f.name for f in AuditEvent._meta.fields]
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("id", "at", "actor_username", "action", "target_type", "target_id", "whanau_id")
@@ -37,11 +41,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = None
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f"{f.name}_shown" if f.name in WORDED else f.name for f in AuditEvent._meta.fields]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return _field_names()
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return self.get_fields(request, obj)
+        return _field_names()
 
     @admin.display(description="summary")
     def summary_shown(self, event: AuditEvent) -> Any:

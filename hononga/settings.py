@@ -311,6 +311,9 @@ if not (AUDIT_KEYS or AUDIT_KEY_FILE) and not PRODUCTION:
 AUDIT_CHECKPOINT_DIR = Path(
     env("AUDIT_CHECKPOINT_DIR", str(SHARED_STORAGE_DIR / "audit-checkpoints"))
 )
+# Every checkpoint of these last days is kept; older ones are thinned to one a day
+# (`hononga audit prune-checkpoints`, scheduled daily; docs/audit.md).
+AUDIT_CHECKPOINT_KEEP_DAYS = int(env("AUDIT_CHECKPOINT_KEEP_DAYS", "30"))
 if HONONGA_ENV == "test" and "AUDIT_CHECKPOINT_DIR" not in os.environ:
     # Test databases are made afresh; so are their checkpoint stores (pytest: one per test).
     AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="hononga-test-checkpoints-"))

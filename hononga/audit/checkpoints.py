@@ -9,13 +9,19 @@ an event altered, a tail truncated or the whole trail wiped disagrees with a che
 
 A restore from backup (hononga restore) writes a signed *restore record*: checkpoints written
 before it beyond the restored seal are then reported as lost in that restore, not as tampering.
+
+The sealer writes one every 5 s while events come in, so `prune_checkpoints` (scheduled daily)
+thins the old ones: what verification needs is the newest (it catches a truncation or a wipe),
+and the keyed links catch a rewrite anywhere; older checkpoints are extra anchors, so one a day is
+kept for ever, every one of the last AUDIT_CHECKPOINT_KEEP_DAYS days, every restore record, and
+every file that is unreadable or fails its signature (evidence, reported by verification).
 """
 
 import json
 import os
 import socket
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +147,51 @@ def read_checkpoints(directory: Path | None = None) -> list[Checkpoint]:
         if path.suffix == ".json" and path.name.startswith(("checkpoint-", "restore-"))
     ]
     return sorted((c for c in found if c is not None), key=lambda c: (c.written_at, c.seal))
+
+
+@dataclass
+class PruneResult:
+    kept: int = 0
+    removed: list[Path] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # could not delete (e.g. an object lock)
+
+
+def prune_checkpoints(
+    *,
+    keep_days: int | None = None,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    directory: Path | None = None,
+) -> PruneResult:
+    """Delete checkpoints verification no longer needs (see the module docstring). Never the
+    newest, never a restore record, never a file that does not check out; idempotent, and safe
+    beside a sealer writing new ones (only old files are touched) or another pruner."""
+    keep_days = settings.AUDIT_CHECKPOINT_KEEP_DAYS if keep_days is None else keep_days
+    now = now or timezone.now()
+    found = read_checkpoints(directory)
+    valid = [c for c in found if c.valid and c.kind == "checkpoint"]
+    keep: set[Path] = {c.path for c in found if not c.valid or c.kind == "restore"}
+    if valid:
+        keep.add(max(valid, key=lambda c: (c.seal, c.written_at)).path)
+        keep.add(max(valid, key=lambda c: (c.written_at, c.seal)).path)
+    cutoff = now - timedelta(days=keep_days)
+    last_of_day: dict[str, Checkpoint] = {}
+    for checkpoint in valid:  # oldest first: the last one seen on a day is that day's newest
+        if checkpoint.written_at >= cutoff:
+            keep.add(checkpoint.path)
+        else:
+            last_of_day[checkpoint.written_at.astimezone(UTC).date().isoformat()] = checkpoint
+    keep |= {c.path for c in last_of_day.values()}
+    result = PruneResult(kept=len(found))
+    for checkpoint in valid:
+        if checkpoint.path in keep:
+            continue
+        if not dry_run:
+            try:
+                checkpoint.path.unlink(missing_ok=True)
+            except OSError as error:
+                result.failed.append(f"{checkpoint.path.name}: {error}")
+                continue
+        result.removed.append(checkpoint.path)
+    result.kept = len(found) - len(result.removed)
+    return result

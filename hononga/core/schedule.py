@@ -39,6 +39,18 @@ SCHEDULE: list[ScheduledJob] = [
         ),
     ),
     ScheduledJob(
+        name="audit-checkpoints-prune",
+        command="audit",
+        args=("prune-checkpoints",),
+        daily_at=time(4, 30),
+        description=(
+            "Thin the audit checkpoints on shared storage: every one of the last 30 days, then "
+            "one a day, the newest and every restore record always kept, so `audit verify` "
+            "still checks the chain against them (docs/audit.md). Daily: the sealer writes up "
+            "to one every 5 s."
+        ),
+    ),
+    ScheduledJob(
         name="goals-learn",
         command="goals",
         args=("learn",),

@@ -238,7 +238,7 @@ def checkin_create(request: HttpRequest, payload: CheckInIn) -> Any:
     url_name="checkin_detail",
 )
 def checkin_detail(request: HttpRequest, checkin_id: Id) -> Any:
-    checkin = selectors.checkin_list(user=request.auth).filter(pk=checkin_id).first()  # type: ignore[attr-defined]
+    checkin = selectors.checkins_for_user(request.auth).filter(pk=checkin_id).first()  # type: ignore[attr-defined]
     if checkin is None:
         raise services.NotFound("Not found")
     record_event(

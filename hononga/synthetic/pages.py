@@ -42,6 +42,9 @@ def daily_pages() -> list[Page]:
         Page("API check-ins", "/api/v1/check-ins", me, api=True),
         Page("API contacts", "/api/v1/contacts", me, api=True),
         Page("API whānau", "/api/v1/whanau", me, api=True),
+        Page("API screenings", "/api/v1/screenings", me, api=True),
+        Page("API goals", "/api/v1/goals", me, api=True),
+        Page("API notifications", "/api/v1/notifications", me, api=True),
     ]
     if supervisor is not None:
         team = supervisor.teams.order_by("pk").first()
@@ -61,5 +64,6 @@ def daily_pages() -> list[Page]:
             Page(
                 "process page", f"/processes/{process.pk if process else 0}/", facilitator.username
             ),
+            Page("API processes", "/api/v1/processes", facilitator.username, api=True),
         ]
     return pages

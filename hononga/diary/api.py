@@ -27,7 +27,14 @@ class DiaryFilters(Schema):
 
 class DiaryItemOut(Schema):
     day: date
-    kind: Literal["follow_up", "agreement_item", "plan_review", "checkin_due"]
+    kind: Literal[
+        "follow_up",
+        "agreement_item",
+        "plan_review",
+        "checkin_due",
+        "conference",
+        "goal_rating_due",
+    ]
     title: str
     whanau: str
     url: str = Field(description="The page it is about.")

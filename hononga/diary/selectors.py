@@ -2,8 +2,10 @@
 
 One function, `diary_items`, reads a bounded number of indexed queries whatever the size of the
 agency: the user's own follow-ups and agreement items (processes they facilitate), family group
-conference plan reviews (processes they facilitate, or in whānau allocated to them), and
-check-ins coming due or overdue on their own practitioner relationships. Each kind is capped
+conference plan reviews (processes they facilitate, or in whānau allocated to them),
+conferences planned in processes they facilitate, check-ins coming due or overdue on their own
+practitioner relationships, and goal ratings due (an active goal in a whānau allocated to them
+with no rating for 42 days, hononga.goals.outcomes.is_due). Each kind is capped
 (`PER_KIND`); the range is at most `MAX_DAYS`.
 """
 
@@ -25,7 +27,7 @@ PER_KIND = 200
 @dataclass(frozen=True)
 class DiaryItem:
     day: date
-    kind: str  # follow_up, agreement_item, plan_review, checkin_due
+    kind: str  # follow_up, agreement_item, plan_review, checkin_due, conference, goal_rating_due
     title: str  # for the page (the user may see the whānau): names as recorded
     private_title: str  # for the calendar feed: initials only
     url: str
@@ -38,6 +40,8 @@ KIND_LABELS = {
     "agreement_item": _("Agreement item due"),
     "plan_review": _("Family group conference plan review"),
     "checkin_due": _("Check-in due"),
+    "conference": _("Conference"),
+    "goal_rating_due": _("Goal rating due"),
 }
 
 
@@ -159,6 +163,38 @@ def diary_items(user: User, start: date, end: date, *, today: date) -> list[Diar
             )
         )
 
+    for process in (
+        RestorativeProcess.objects.filter(
+            facilitator=user,
+            conference_planned_on__gte=low,
+            conference_planned_on__lte=end,
+            state__in=[State.REFERRED, State.PREPARING, State.READY],
+        )
+        .select_related("whanau")
+        .order_by("conference_planned_on", "id")[:PER_KIND]
+    ):
+        if process.conference_planned_on is None:  # excluded by the filter; for the type checker
+            continue
+        day, overdue = when(process.conference_planned_on)
+        items.append(
+            DiaryItem(
+                day=day,
+                kind="conference",
+                title=str(
+                    _("%(kind)s: %(whanau)s")
+                    % {"kind": process.get_kind_display(), "whanau": process.whanau.name}
+                ),
+                private_title=str(
+                    _("Conference (%(who)s)") % {"who": initials(process.whanau.name)}
+                ),
+                url=reverse("restorative:process", args=[process.pk]),
+                whanau=process.whanau.name,
+                overdue=overdue,
+            )
+        )
+
+    items += _goal_ratings_due(allocated, low, end, when)
+
     overdue_days = settings_get().overdue_days
     relationships = list(practitioner_relationships(user)[:PER_KIND])
     last = dict(
@@ -199,6 +235,62 @@ def diary_items(user: User, start: date, end: date, *, today: date) -> list[Diar
             )
         )
     items.sort(key=lambda i: (i.day, not i.overdue, i.kind, i.title))
+    return items
+
+
+def _goal_ratings_due(allocated: Any, low: date, end: date, when: Any) -> list[DiaryItem]:
+    """Active goals in the user's whānau whose rating falls due (42 days after the latest
+    rating, or after the goal was set) from `low` to `end`: one indexed query."""
+    from datetime import datetime, time
+
+    from hononga.goals.models import Goal, GoalStatus
+    from hononga.goals.services import due_days
+
+    days = due_days()
+    last_high = end - timedelta(days=days)
+    zone = timezone.get_current_timezone()
+    rated_before = datetime.combine(last_high + timedelta(days=1), time.min, tzinfo=zone)
+    rated = Q(latest_rated_at__lt=rated_before)
+    never = Q(latest_rated_at__isnull=True, set_on__lte=last_high)
+    if low != date.min:
+        last_low = low - timedelta(days=days)
+        rated &= Q(latest_rated_at__gte=datetime.combine(last_low, time.min, tzinfo=zone))
+        never &= Q(set_on__gte=last_low)
+    goals = (
+        Goal.objects.filter(
+            rated | never,
+            whanau_id__in=allocated,
+            status=GoalStatus.ACTIVE,
+            archived_at__isnull=True,
+        )
+        .select_related("holder", "whanau")
+        .order_by("latest_rated_at", "set_on", "id")[:PER_KIND]
+    )
+    items = []
+    for goal in goals:
+        last = (
+            timezone.localtime(goal.latest_rated_at).date()
+            if goal.latest_rated_at is not None
+            else goal.set_on
+        )
+        day, overdue = when(last + timedelta(days=days))
+        if goal.holder is not None:
+            name = goal.holder.full_name
+            title = _("Goal rating due: %(name)s") % {"name": name}
+        else:
+            name = goal.whanau.name
+            title = _("Goal rating due: %(whanau)s together") % {"whanau": name}
+        items.append(
+            DiaryItem(
+                day=day,
+                kind="goal_rating_due",
+                title=str(title),
+                private_title=str(_("Goal rating due (%(who)s)") % {"who": initials(name)}),
+                url=reverse("goals:detail", args=[goal.pk]),
+                whanau=goal.whanau.name,
+                overdue=overdue,
+            )
+        )
     return items
 
 

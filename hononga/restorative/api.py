@@ -26,6 +26,7 @@ from hononga.core.api import (
     WRITE_ERRORS,
     BodyId,
     Day,
+    Forbid,
     Id,
     PathId,
     Version,
@@ -145,6 +146,9 @@ class ProcessOut(Schema):
     stopped_on_safety_grounds: bool
     fgc_stage: str
     held_on: date | None
+    conference_planned_on: date | None = Field(
+        description="The date the conference is planned for (set while it is prepared)."
+    )
     plan_review_date: date | None
     outcome_summary: str
     closed_on: date | None
@@ -648,6 +652,41 @@ def reassign_process(
         error.current = _reassign_fields(RestorativeProcess.objects.get(pk=process_id))
         raise
     return RestorativeProcess.objects.select_related("facilitator").get(pk=process_id)
+
+
+class ConferenceDateIn(Forbid):
+    version: Version
+    conference_planned_on: Day | None = Field(
+        description="Today or later, within a year; null clears it."
+    )
+
+
+@router.put(
+    "/processes/{process_id}/conference-date",
+    response={200: ProcessDetailOut, **WRITE_ERRORS},
+    summary="Set the date the conference is planned for",
+)
+def plan_conference(
+    request: HttpRequest, payload: ConferenceDateIn, process_id: int = PathId
+) -> RestorativeProcess:
+    """The facilitator sets (or clears, with null) the planned conference date before it is
+    held; it shows in their diary and calendar feed. A past date, one more than a year ahead
+    or a conference already held: 422; a stale `version`: 409 with the saved process."""
+    _visible_process(request, process_id)
+    try:
+        with sent_version(payload.version):
+            services.process_plan_conference(
+                actor=_user(request),
+                process_id=process_id,
+                expected_version=payload.version,
+                planned_on=payload.conference_planned_on,
+                request=request,
+            )
+    except ConflictError as error:
+        error.your_version = payload.version
+        error.current = snapshot(RestorativeProcess.objects.get(pk=process_id))
+        raise
+    return selectors.process_detail(process_id)
 
 
 # --- Participants -----------------------------------------------------------------------------

@@ -216,6 +216,16 @@ class ConferenceForm(forms.Form):
         return result
 
 
+class ConferenceDateForm(forms.Form):
+    conference_planned_on = forms.DateField(
+        label=_("Conference planned for"),
+        required=False,
+        widget=DATE,
+        help_text=_("Shown in your diary and calendar. Leave empty if no date is set yet."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class FgcStageForm(forms.Form):
     fgc_stage = forms.ChoiceField(label=_("Conference stage"), choices=FgcStage.choices)
 

@@ -209,6 +209,8 @@ class RestorativeProcess(CaseRecord):
         _("conference stage"), max_length=20, choices=FgcStage.choices, blank=True
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
+    # When the conference is planned for (set while it is prepared): the facilitator's diary.
+    conference_planned_on = models.DateField(_("conference planned for"), null=True, blank=True)
     plan_review_date = models.DateField(_("plan review date"), null=True, blank=True)
     outcome_summary = models.TextField(_("outcome"), max_length=TEXT_MAX, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -224,6 +226,12 @@ class RestorativeProcess(CaseRecord):
             models.Index(fields=["whanau", "state"], name="process_whanau_idx"),
             # Family group conference plans due for review.
             models.Index(fields=["kind", "plan_review_date"], name="process_review_idx"),
+            # The facilitator's diary: their conferences coming up.
+            models.Index(
+                fields=["facilitator", "conference_planned_on"],
+                condition=Q(conference_planned_on__isnull=False),
+                name="process_conference_idx",
+            ),
         ]
         constraints = [
             # One harm, one response under way: two open processes could each be closed or

@@ -662,6 +662,61 @@ def process_set_fgc_stage(
     return process
 
 
+# Planned while the conference is being prepared; a year ahead at most (a later date is a typo).
+CONFERENCE_PLANNING_STATES = {State.REFERRED, State.PREPARING, State.READY}
+CONFERENCE_PLANNED_MAX_DAYS = 366
+
+
+def process_plan_conference(
+    *,
+    actor: User,
+    process_id: int,
+    expected_version: int | None,
+    planned_on: date | None,
+    request: HttpRequest | None = None,
+) -> RestorativeProcess:
+    """Set (or clear, with None) the date the conference is planned for. Only the process's
+    facilitator, before the conference is held; not in the past, at most a year ahead."""
+    with transaction.atomic():
+        _runnable(actor, process_id)
+        process = lock_current(RestorativeProcess, process_id, expected_version=expected_version)
+        _not_finished(process)
+        if process.state not in CONFERENCE_PLANNING_STATES:
+            message = _("The conference has been held: its planned date can no longer change.")
+            raise PracticeError(message, errors={"conference_planned_on": [message]})
+        today = _today()
+        if planned_on is not None and planned_on < today:
+            message = _("The planned date is in the past. Choose today or a later date.")
+            raise PracticeError(message, errors={"conference_planned_on": [message]})
+        if planned_on is not None and (planned_on - today).days > CONFERENCE_PLANNED_MAX_DAYS:
+            message = _("Choose a date within a year from today.")
+            raise PracticeError(message, errors={"conference_planned_on": [message]})
+        old = process.conference_planned_on
+        if old == planned_on:
+            return process
+        process.conference_planned_on = planned_on
+        process.version += 1
+        process._history_user = actor  # type: ignore[attr-defined]
+        process.save()
+        record_event(
+            actor=actor,
+            action=Action.UPDATE,
+            target=process,
+            whanau_id=process.whanau_id,
+            summary="Planned the conference date"
+            if planned_on
+            else "Cleared the planned conference date",
+            data={
+                "conference_planned_on": [
+                    old.isoformat() if old else None,
+                    planned_on.isoformat() if planned_on else None,
+                ]
+            },
+            request=request,
+        )
+    return process
+
+
 # --- Participants and preparation --------------------------------------------------------------
 
 

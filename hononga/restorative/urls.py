@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("processes/<int:pk>/safety/", views.safety_view, name="safety"),
     path("processes/<int:pk>/conference/", views.conference_view, name="conference"),
+    path("processes/<int:pk>/conference/date/", views.conference_date_view, name="conference_date"),
     path("processes/<int:pk>/conference/stage/", views.fgc_stage_view, name="fgc_stage"),
     path("processes/<int:pk>/agreement/new/", views.item_add_view, name="item_add"),
     path("processes/<int:pk>/agreement.pdf", views.agreement_pdf_view, name="agreement_pdf"),

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +29,7 @@ from hononga.core.request import AuthedRequest
 from hononga.relationships.models import Relationship
 from hononga.restorative import access, lifecycle, pdf, selectors, services
 from hononga.restorative.forms import (
+    ConferenceDateForm,
     ConferenceForm,
     CredentialEditForm,
     CredentialEndForm,
@@ -367,6 +369,7 @@ def _process_context(request: AuthedRequest, process: RestorativeProcess) -> dic
         "can_stop": can_run and not detail.is_finished,
         "can_remove": can_run and detail.state in services.REMOVAL_STATES,
         "can_reassign": access.can_reassign(request.user, detail),
+        "can_plan_conference": can_run and detail.state in services.CONFERENCE_PLANNING_STATES,
         "removed": list(
             Participant.all_objects.filter(process=detail, removed_at__isnull=False)
             .select_related("person", "removed_by")
@@ -783,6 +786,34 @@ def fgc_stage_view(request: AuthedRequest, pk: int) -> HttpResponse:
     except PracticeError as error:
         messages.error(request, error.message)
     return redirect("restorative:conference", pk=process.pk)
+
+
+@login_required
+@require_POST
+def conference_date_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The date the conference is planned for, set where it is prepared (the process page)."""
+    process = _process_for_writer(request, pk)
+    form = ConferenceDateForm(request.POST)
+    try:
+        if not form.is_valid():
+            message = _("Enter the date as a day, month and year, for example 28/02/2027.")
+            raise PracticeError(message)
+        services.process_plan_conference(
+            actor=request.user,
+            process_id=process.pk,
+            expected_version=form.cleaned_data["version"],
+            planned_on=form.cleaned_data["conference_planned_on"],
+            request=request,
+        )
+    except ConflictError:
+        messages.error(
+            request, _("Someone changed this process since you opened it. Check and try again.")
+        )
+    except PracticeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The planned conference date was saved."))
+    return redirect(reverse("restorative:process", args=[process.pk]) + "#conference-title")
 
 
 # --- Agreement --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from hononga.advisories.models import Immunisation
 from hononga.audit.models import AuditEvent
 from hononga.checkins.models import CheckIn, CheckInLink
 from hononga.contacts.models import Contact
+from hononga.goals.models import Goal, GoalLink, GoalRating, GoalStep
 from hononga.messaging.models import Message
 from hononga.privacy.models import (
     Correction,
@@ -225,6 +226,23 @@ def person_sections(person: Person, ser: Serializer) -> list[Section]:
             "agreementitem",
         )
 
+    def goals() -> Iterator[dict[str, Any]]:
+        yield from rows(Goal.objects.filter(holder=person), "goal")
+
+    def goals_naming() -> Iterator[dict[str, Any]]:
+        # Held by the whānau together or by someone else, naming this person: about several
+        # people, so marked for review.
+        yield from rows(
+            Goal.objects.filter(concerns_people=person).exclude(holder=person).distinct(),
+            "goal",
+            review=True,
+        )
+
+    def goal_ratings() -> Iterator[dict[str, Any]]:
+        yield from rows(
+            GoalRating.objects.filter(Q(rated_by=person) | Q(goal__holder=person)), "goalrating"
+        )
+
     def follow_ups() -> Iterator[dict[str, Any]]:
         yield from rows(FollowUp.objects.filter(participant__person=person), "followup")
 
@@ -299,6 +317,15 @@ def person_sections(person: Person, ser: Serializer) -> list[Section]:
         ("responses", "What they said in restorative processes", responses),
         ("agreement_items", "Agreement items", agreement_items),
         ("follow_ups", "Follow-ups", follow_ups),
+        ("goals", "Goals", goals),
+        ("goals_naming", "Goals that name them", goals_naming),
+        (
+            "goal_steps",
+            "Goal steps",
+            simple(GoalStep.objects.filter(goal__holder=person), "goalstep"),
+        ),
+        ("goal_ratings", "Goal ratings", goal_ratings),
+        ("goal_links", "Goal links", simple(GoalLink.objects.filter(rater=person), "goallink")),
         ("safety_assessments", "Safety assessments", safety),
         (
             "corrections",

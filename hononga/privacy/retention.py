@@ -24,13 +24,15 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from hononga.advisories.models import Immunisation
+from hononga.advisories.models import Immunisation, Override, Screening
 from hononga.audit.models import Action, AuditEvent
 from hononga.audit.services import record_event
 from hononga.checkins.models import CheckIn, CheckInLink
 from hononga.contacts.models import Contact
+from hononga.goals.models import Goal, GoalStep
 from hononga.messaging.models import Message
 from hononga.privacy.models import (
+    Correction,
     Disposal,
     DisposalRun,
     ExportStatus,
@@ -38,7 +40,9 @@ from hononga.privacy.models import (
     RetentionRule,
     RetentionTarget,
     SignInCode,
+    SpaceAccess,
     SubjectAccessRequest,
+    Withholding,
 )
 from hononga.relationships.models import Consent, Relationship
 from hononga.restorative.models import (
@@ -248,6 +252,14 @@ def deidentify_whanau(whanau: Whanau) -> list[int]:
     SafetyAssessment.objects.filter(process__in=processes).update(
         readiness="", safeguards="", reason=""
     )
+    goals = Goal.objects.filter(whanau=whanau)
+    _blank(Goal, goals, wording=DISPOSED, why="", status_reason="")
+    _blank(GoalStep, GoalStep.objects.filter(goal__in=goals), what=DISPOSED, who="")
+    _blank(Screening, Screening.objects.filter(whanau=whanau), immunity_claim="", outcome="")
+    Override.objects.filter(whanau=whanau).update(reason="")
+    Correction.objects.filter(whanau=whanau).update(
+        record_label="", what_is_wrong=DISPOSED, should_say="", decision_note="", statement=""
+    )
     Whanau.objects.filter(pk=whanau.pk).update(
         name=f"Disposed whānau {whanau.pk}", summary="", search_key=""
     )
@@ -280,6 +292,10 @@ def deidentify_whanau(whanau: Whanau) -> list[int]:
         _blank(Immunisation, Immunisation.objects.filter(person__in=people), source="")
         Message.objects.filter(person__in=people).update(
             to="", subject="", body_text="", body_html=""
+        )
+        Withholding.objects.filter(person__in=people).update(reason="")
+        SpaceAccess.objects.filter(person__in=people).update(
+            is_open=False, reason="", close_reason=""
         )
     _blank(Membership, Membership.objects.filter(whanau=whanau), role="")
     return people

@@ -153,3 +153,27 @@ def test_export_pages_are_bounded_in_queries(person, officer, django_assert_max_
     client = client_for(officer)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("privacy:exports") + "?q=Mer").status_code == 200
+
+
+def test_the_export_holds_their_goals_ratings_steps_and_those_that_name_them(
+    person, child, whanau, officer
+):
+    from hononga.goals.models import GoalStep
+    from hononga.goals.tests.factories import goal, rate
+
+    own = goal(whanau, person, "MERE-GOAL")
+    rate(own, 4)
+    GoalStep.objects.create(goal=own, what="MERE-STEP", who="Mere")
+    together = goal(whanau, None, "WHANAU-GOAL")
+    together.concerns_people.add(person)
+    childs = goal(whanau, child, "ARIKI-GOAL")
+    rate(childs, 7)
+    sar = services.export_request(actor=officer, reason="asked", person_id=person.pk)
+    Worker().run_pending()
+    sar.refresh_from_db()
+    records = json.loads((export_dir(sar) / "export.json").read_text())["subjects"][0]["records"]
+    assert [g["wording"] for g in records["goals"]] == ["MERE-GOAL"]
+    assert [(g["wording"], g["review"]) for g in records["goals_naming"]] == [("WHANAU-GOAL", True)]
+    assert [s["what"] for s in records["goal_steps"]] == ["MERE-STEP"]
+    assert [r["value"] for r in records["goal_ratings"]] == [4]
+    assert "ARIKI-GOAL" not in json.dumps(records, ensure_ascii=False)

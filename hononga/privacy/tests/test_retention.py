@@ -104,8 +104,25 @@ def test_a_legal_hold_keeps_a_closed_whanau_and_is_reported(closed, whanau, pers
 
 
 def test_disposal_deidentifies_history_included_and_the_audit_chain_verifies(
-    closed, whanau, person
+    closed, whanau, person, practitioner
 ):
+    from hononga.goals.models import GoalStep
+    from hononga.goals.tests.factories import goal
+    from hononga.privacy.models import Correction
+
+    own_goal = goal(whanau, person, "MERE-GOAL-WORDS", why="MERE-WHY")
+    GoalStep.objects.create(goal=own_goal, what="MERE-STEP", who="Mere")
+    Correction.objects.create(
+        person=person,
+        whanau=whanau,
+        record_type="goal",
+        record_id=own_goal.pk,
+        record_label="MERE-GOAL-WORDS",
+        what_is_wrong="MERE-CORRECTION",
+        statement="MERE-STATEMENT",
+        due_on=timezone.localdate(),
+    )
+    Whanau.objects.filter(pk=whanau.pk).update(updated_at=timezone.now() - LONG_AGO)
     assert person.history.count() >= 2
     run = retention_run(dry_run=False)
     report = next(r for r in run.report["rules"] if r["rule"] == "closed_whanau")
@@ -116,6 +133,12 @@ def test_disposal_deidentifies_history_included_and_the_audit_chain_verifies(
     assert person.preferred_name == "[disposed]" and person.phone == "" and not person.other_names
     assert person.history.count() == 0 and whanau.history.count() == 0
     assert closed.notes == "" and "Kōwhai" not in whanau.name
+    own_goal.refresh_from_db()
+    assert own_goal.wording == "[disposed]" and own_goal.why == ""
+    assert own_goal.history.count() == 0
+    assert not GoalStep.objects.filter(what="MERE-STEP").exists()
+    correction = Correction.objects.get(record_id=own_goal.pk)
+    assert correction.statement == "" and "MERE" not in correction.what_is_wrong
     assert Disposal.objects.filter(record_type="person", record_id=person.pk).exists()
     # The audit trail's events about them are redacted by its own service, and still verify.
     assert report["audit_redacted"] >= 1 and report["note"] == ""

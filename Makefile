@@ -57,6 +57,14 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	SIZE=$(SIZE) bench/scale.sh
 
+## make bench-load SIZE=small|large|national: 50 logged-in staff for 30 s against gunicorn with
+## production settings on the database bench-scale made (bench/load.py): req/s, p50/p95, errors,
+## CPU milliseconds per request
+.PHONY: bench-load
+bench-load: $(STAMP)
+	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432}/hononga_bench_$(SIZE) \
+	  $(BIN)/python bench/load.py
+
 check-deploy: $(STAMP)
 	HONONGA_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  AUDIT_KEYS=check=$$($(BIN)/python -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())') \

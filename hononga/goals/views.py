@@ -137,10 +137,13 @@ def goal_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
         request=request,
     )
     can_write = services.can_write(request.user, goal.whanau) and goal.is_active
+    from hononga.privacy.panels import goal_statements
+
     return render(
         request,
         "goals/detail.html",
         {
+            "statements": goal_statements(goal),
             "goal": goal,
             "whanau": goal.whanau,
             "view": selectors.goal_view(goal),

@@ -16,7 +16,7 @@ SIGN_INS_SHOWN = 5
 
 def person_panel(request: HttpRequest, person: Any) -> str:
     """The whānau space: open or closed, who opened it and why, recent sign-ins; statements of
-    correction attached to the person's details. Two queries for someone whose space was never
+    correction the person attached to their records. Two queries for someone whose space was never
     opened, four otherwise."""
     access = (
         SpaceAccess.objects.filter(person=person).select_related("opened_by", "closed_by").first()
@@ -35,16 +35,14 @@ def person_panel(request: HttpRequest, person: Any) -> str:
         .order_by("-used_at")
         .values_list("used_at", flat=True)[:SIGN_INS_SHOWN]
     )
+    # Open requests, and every statement of correction the person attached to any of their
+    # records (their details here; the others are also shown beside their record).
     corrections = list(
-        person.corrections.filter(
-            Q(status=CorrectionStatus.OPEN) | Q(record_type=RecordType.PERSON, record_id=person.pk)
-        ).order_by("decided_at", "id")[:50]
+        person.corrections.filter(Q(status=CorrectionStatus.OPEN) | ~Q(statement="")).order_by(
+            "decided_at", "id"
+        )[:50]
     )
-    statements = [
-        c
-        for c in corrections
-        if c.statement and c.record_type == RecordType.PERSON and c.record_id == person.pk
-    ]
+    statements = [c for c in corrections if c.statement]
     open_requests = sum(1 for c in corrections if c.status == CorrectionStatus.OPEN)
     return render_to_string(
         "privacy/_person_panel.html",
@@ -58,6 +56,14 @@ def person_panel(request: HttpRequest, person: Any) -> str:
         },
         request=request,
     )
+
+
+def goal_statements(goal: Any) -> list[Any]:
+    """Statements of correction attached to a goal (for its page)."""
+    found = selectors.statements_for([(RecordType.GOAL, goal.pk)]).get(
+        (RecordType.GOAL, goal.pk), []
+    )
+    return [s for s in found if s.statement]
 
 
 def relationship_panel(request: HttpRequest, relationship: Any) -> str:

@@ -202,3 +202,27 @@ def test_the_practitioner_sees_her_goals_and_can_withhold_one(
         reverse("privacy:space_preview", args=[space_person.pk])
     ).content.decode()
     assert "Rewording." in page
+
+
+def test_a_statement_on_a_goal_is_shown_on_its_page_and_the_person_page(
+    goals, space_client, practitioner, practitioner_client, space_person
+):
+    from hononga.privacy.models import Correction, CorrectionStatus
+
+    space_client.post(
+        reverse("privacy:space_correct", args=[RecordType.GOAL, goals["own"].pk]),
+        {"what_is_wrong": "GOAL-WAS-MY-LICENCE"},
+    )
+    correction = Correction.objects.get()
+    services.correction_decide(
+        actor=practitioner,
+        correction_id=correction.pk,
+        outcome=CorrectionStatus.NOT_CORRECTED,
+        note="The wording is as she gave it.",
+    )
+    goal_page = practitioner_client.get(reverse("goals:detail", args=[goals["own"].pk]))
+    assert "GOAL-WAS-MY-LICENCE" in goal_page.content.decode()
+    person_page = practitioner_client.get(reverse("whanau:person", args=[space_person.pk]))
+    assert "GOAL-WAS-MY-LICENCE" in person_page.content.decode()
+    space = space_client.get(reverse("privacy:space_home")).content.decode()
+    assert "Your statement of correction" in space and "GOAL-WAS-MY-LICENCE" in space

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hononga.accounts import views as account_views
 from hononga.api import api
 from hononga.core import health
 from hononga.core import views as core_views
@@ -8,6 +9,8 @@ from hononga.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", health.health, name="health"),
+    # The switcher also keeps a signed-in user's choice (their emails come in it).
+    path("i18n/setlang/", account_views.set_language_view, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hononga.accounts.urls")),
     path("audit/", include("hononga.audit.urls")),

@@ -46,6 +46,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("What whānau call you; shown on check-in forms."),
     )
+    # The language they chose with the switcher (saved by accounts.views.set_language_view):
+    # their emails and notifications come in it, and it is theirs again at their next login.
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("en", "English"), ("mi", "Te reo Māori")],
+        default="en",
+    )
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=_("teams")
     )

@@ -2,11 +2,12 @@ import base64
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -14,10 +15,11 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from hononga.accounts import second_factor
 from hononga.accounts.forms import EnrolCodeForm, SecondFactorCodeForm, TokenCreateForm
-from hononga.accounts.models import ApiToken
+from hononga.accounts.models import ApiToken, User
 from hononga.accounts.services import token_create, token_revoke
 from hononga.audit.models import Action
 from hononga.audit.services import record_event
@@ -223,3 +225,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             request=self.request,
         )
         return response
+
+
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher, which also keeps a signed-in user's choice: their emails
+    and notification emails come in it (hononga.messaging.services.message_send)."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_authenticated
+        and language in {code for code, _name in settings.LANGUAGES}
+        and user.language != language
+    ):
+        User.objects.filter(pk=user.pk).update(language=language)
+    return response

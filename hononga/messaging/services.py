@@ -147,7 +147,16 @@ def message_send(
         ) % {"name": person.preferred_name}
         raise PracticeError(text, errors={"channel": [text]})
 
-    language = language or (language_for_person(person) if person is not None else "en")
+    # A person's language from their details; a staff member's, the one they chose in Hononga.
+    if not language:
+        if person is not None:
+            language = language_for_person(person)
+        elif user is not None:
+            language = getattr(user, "language", "") or "en"
+        elif requested_by is not None:
+            language = getattr(requested_by, "language", "") or "en"
+        else:
+            language = "en"
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {sorted(LANGUAGES)}")
     if template:

@@ -120,7 +120,7 @@ class Upcoming:
 
     day: date | None
     what: str
-    kind: str  # agreement_item, goal_step, follow_up, plan_review, arranging
+    kind: str  # agreement_item, goal_step, follow_up, plan_review, meeting, arranging
 
 
 @dataclass
@@ -266,9 +266,15 @@ def _meetings(person: Person, today: date) -> list[Upcoming]:
         process = participant.process
         kind = process.get_kind_display()
         if process.state in ARRANGING_STATES and participant.invited_on is not None:
-            found.append(
-                Upcoming(None, _("%(kind)s: being arranged with you") % {"kind": kind}, "arranging")
-            )
+            planned = process.conference_planned_on
+            if planned is not None and planned >= today:
+                found.append(Upcoming(planned, _("%(kind)s, with you") % {"kind": kind}, "meeting"))
+            else:
+                found.append(
+                    Upcoming(
+                        None, _("%(kind)s: being arranged with you") % {"kind": kind}, "arranging"
+                    )
+                )
         if (
             process.kind == ProcessKind.FAMILY_GROUP_CONFERENCE
             and process.plan_review_date is not None

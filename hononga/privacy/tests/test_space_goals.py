@@ -174,6 +174,14 @@ def test_coming_up_shows_her_meetings_and_nothing_of_others(
     assert f"{today + timedelta(7):%d/%m/%Y}: Follow-up about your agreement" in coming
     assert f"{today + timedelta(60):%d/%m/%Y}: Review of the family group conference plan" in coming
     assert "Formal conference: being arranged with you" in coming
+    # Once the date is planned, it is shown.
+    planned = today + timedelta(days=12)
+    RestorativeProcess.objects.filter(pk=meetings["second"].pk).update(
+        conference_planned_on=planned
+    )
+    page = space_client.get(reverse("privacy:space_home")).content.decode()
+    coming_now = page.split('id="coming-title"')[1].split("</section>")[0]
+    assert f"{planned:%d/%m/%Y}: Formal conference, with you" in coming_now
     assert "MERE-STEP-DUE" in coming
     # Ariki's follow-up, Ariki's step, and the process Mere is not part of: never.
     assert f"{today + timedelta(8):%d/%m/%Y}" not in coming

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hononga.accounts.models import Role, User
@@ -868,7 +868,11 @@ class LinkUnavailable(PracticeError):
     status = 410
     title = "This link cannot be used"
 
-    def __init__(self, state: str, language: str = Language.EN) -> None:
+    def __init__(self, state: str, language: str | None = None) -> None:
+        if language is None:
+            # An unknown link has no language of its own: the reader's (cookie, browser).
+            active = translation.get_language() or ""
+            language = Language.MI if active.startswith("mi") else Language.EN
         key = {
             "unknown": "link_unknown",
             "used": "link_used",

@@ -179,3 +179,13 @@ def test_the_check_in_and_goal_links_are_all_in_te_reo_maori(scene, practitioner
     response = Client().get(path)
     assert response.status_code == 200
     assert english_left(visible_text(response.content.decode())) == []
+
+
+def test_a_used_or_unknown_link_says_so_in_te_reo_maori(db):
+    for url in (
+        reverse("checkins:answer", args=["not-a-real-token-0000000000"]),
+        reverse("goals:answer", args=["not-a-real-token-0000000000"]),
+    ):
+        response = maori(Client()).get(url)
+        assert response.status_code in {404, 410}, url
+        assert english_left(visible_text(response.content.decode())) == [], url

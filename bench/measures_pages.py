@@ -10,6 +10,9 @@ processes over two years (synthetic; written with INSERT … SELECT generate_ser
 a few minutes), then times the whole team page (a supervisor, one team) and the whole agency
 page (a practice lead, by region), each for the latest complete month beside the month before.
 
+Before timing the pages it runs the scheduled rollup job (`hononga measures rollup`) once and
+times it: the pages read its stored counts.
+
 Targets (issue 17): team page p95 ≤ 300 ms; agency page ≤ 1 s. Smaller sizes: BENCH_SCALE=0.1.
 """
 
@@ -292,6 +295,17 @@ def run() -> None:
         )
         _fill(cursor)
     print(f"Data made in {time.perf_counter() - started:.0f} s.")
+    # The pages read what the scheduled job works out (hononga/measures/rollup.py): time it.
+    from hononga.measures import rollup
+
+    started = time.perf_counter()
+    count, rows = rollup.run()
+    print(
+        f"Rollup (the measures-rollup job): {count} periods, {rows:,} rows in "
+        f"{time.perf_counter() - started:.0f} s."
+    )
+    with open("/proc/loadavg") as loadavg:
+        print(f"Load average (1, 5, 15 min): {' '.join(loadavg.read().split()[:3])}")
 
     team_client, lead_client = Client(), Client()
     team_client.force_login(supervisor)
@@ -317,6 +331,8 @@ def run() -> None:
             f"{label}: median {median:.0f} ms, p95 {p95:.0f} ms, {queries} queries "
             f"(target p95 ≤ {target} ms: {verdict})"
         )
+    with open("/proc/loadavg") as loadavg:
+        print(f"Load average (1, 5, 15 min): {' '.join(loadavg.read().split()[:3])}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,18 @@ SCHEDULE: list[ScheduledJob] = [
         ),
     ),
     ScheduledJob(
+        name="measures-rollup",
+        command="measures",
+        args=("rollup",),
+        every=timedelta(hours=1),
+        description=(
+            "Work out the unrounded counts behind the team, region and agency figures for every "
+            "month, quarter and year of the last 5 years (hononga/measures/rollup.py), so the "
+            "pages read stored rows. Hourly: a new contact, a new month or a late correction "
+            "shows within the hour; the pages say as of when."
+        ),
+    ),
+    ScheduledJob(
         name="tasks-prune",
         command="tasks",
         args=("prune",),

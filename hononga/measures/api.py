@@ -1,8 +1,9 @@
 """GET /api/v1/measures: every figure for a team, a region or the agency over a fixed period,
 with its definition; confidentiality applied as on the pages (compute.table is the one
-function behind the pages, the CSV and this endpoint)."""
+function behind the pages, the CSV and this endpoint), on the counts the scheduled job stored
+(rollup.py), with the time it worked them out (`as_of`)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -41,9 +42,10 @@ class FigureOut(Schema):
         description="True: describes today, so given for the current period only."
     )
     value: float | None = Field(description="Null when not given; `note` says why.")
-    note: Literal["", "suppressed", "current_only", "no_data"] = Field(
+    note: Literal["", "suppressed", "current_only", "no_data", "not_computed"] = Field(
         description="suppressed: too few people to show; current_only: a figure about today "
-        "asked for a past period; no_data: nothing to divide by."
+        "asked for a past period; no_data: nothing to divide by; not_computed: the scheduled "
+        "job has not worked this period out yet."
     )
 
 
@@ -56,6 +58,10 @@ class MeasuresOut(Schema):
         description="rr3: counts randomly rounded to base 3 (the same every time), counts under "
         "6 suppressed, rates and means only over at least 20 (practice leads). none: exact "
         "figures for a supervisor's own team."
+    )
+    as_of: datetime | None = Field(
+        description="When the scheduled job worked these figures out (they are precomputed; "
+        "anything recorded or corrected since shows after its next run). Null: not yet."
     )
     figures: list[FigureOut]
 
@@ -107,7 +113,9 @@ def get_measures(request: HttpRequest, filters: Query[MeasuresQuery]) -> dict[st
     except KeyError as error:
         raise _bad("measure", f"There is no measure named {error.args[0]!r}.") from None
     confidential = access.confidential_for(user)
-    table = compute.table(scope, period, confidential=confidential, today=today, measures=chosen)
+    table = compute.table(
+        scope, period, confidential=confidential, today=today, measures=chosen, stored=True
+    )
     assert table.total is not None  # noqa: S101
     record_event(
         actor=user,
@@ -128,6 +136,7 @@ def get_measures(request: HttpRequest, filters: Query[MeasuresQuery]) -> dict[st
             "complete": period.is_complete(today),
         },
         "confidentiality": "rr3" if confidential else "none",
+        "as_of": table.as_of,
         "figures": [
             {
                 "name": m.name,

@@ -40,7 +40,10 @@ from hononga.restorative.models import (
 from hononga.whanau.models import Allocation, Whanau, WhanauStatus
 
 Level = Literal["team", "region", "agency"]
-Group = Literal["practitioner", "team", "region"]
+# A page's groups; and the rollup's (rollup.py): the agency by region and team at once, and by
+# team and practitioner at once, so one query a source serves every page.
+Group = Literal["practitioner", "team", "region", "region_team", "team_practitioner"]
+PRACTITIONER_GROUPS = ("practitioner", "team_practitioner")
 WAITING_DAYS = 28
 ITEMS = (
     "safety",
@@ -77,18 +80,28 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _grouped(qs: QuerySet[Any], by: str | None, **aggregates: Any) -> dict[Any, dict[str, Any]]:
+By = str | tuple[str, ...] | None
+
+
+def _grouped(qs: QuerySet[Any], by: By, **aggregates: Any) -> dict[Any, dict[str, Any]]:
     if by is None:
         return {None: qs.aggregate(**aggregates)}
-    rows = qs.values(by).annotate(**aggregates).order_by()
-    return {row.pop(by): row for row in rows}
+    fields = (by,) if isinstance(by, str) else by
+    rows = qs.values(*fields).annotate(**aggregates).order_by()
+    if len(fields) == 1:
+        return {row.pop(fields[0]): row for row in rows}
+    return {tuple(row.pop(f) for f in fields): row for row in rows}
 
 
-def _group_field(group: Group | None, path: str, practitioner: str | None) -> str | None:
+def _group_field(group: Group | None, path: str, practitioner: str | None) -> By:
     if group is None:
         return None
     if group == "practitioner":
         return practitioner
+    if group == "region_team":
+        return (f"{path}region_id", f"{path}team_id")
+    if group == "team_practitioner":
+        return (f"{path}team_id", practitioner) if practitioner else None
     return f"{path}{group}_id"
 
 
@@ -111,7 +124,7 @@ def raw_counts(
             found.setdefault(key, {}).update({k: v or 0 for k, v in values.items()})
 
     # Open whānau today.
-    if group == "practitioner":
+    if group in PRACTITIONER_GROUPS:
         merge(
             _grouped(
                 Allocation.objects.current(today).filter(
@@ -119,22 +132,23 @@ def raw_counts(
                     whanau__status=WhanauStatus.OPEN,
                     whanau__archived_at__isnull=True,
                 ),
-                "user_id",
+                _group_field(group, "whanau__", "user_id"),
                 whanau_open=Count("whanau_id", distinct=True),
             )
         )
-    merge(
-        _grouped(
-            Whanau.objects.filter(
-                scope.q(""),
-                Exists(Allocation.objects.current(today).filter(whanau=OuterRef("pk"))),
-                status=WhanauStatus.OPEN,
-                archived_at__isnull=True,
-            ),
-            None if group == "practitioner" else _group_field(group, "", None),
-            whanau_open=Count("id"),
+    if group != "team_practitioner":
+        merge(
+            _grouped(
+                Whanau.objects.filter(
+                    scope.q(""),
+                    Exists(Allocation.objects.current(today).filter(whanau=OuterRef("pk"))),
+                    status=WhanauStatus.OPEN,
+                    archived_at__isnull=True,
+                ),
+                None if group == "practitioner" else _group_field(group, "", None),
+                whanau_open=Count("id"),
+            )
         )
-    )
     if not current_only:
         # Whānau worked with (allocations overlapping the period).
         merge(
@@ -224,7 +238,7 @@ def raw_counts(
             answered_at__gte=start,
             answered_at__lt=end,
         )
-        if group == "practitioner":
+        if group in PRACTITIONER_GROUPS:
             # The practitioner is the side of the relationship that is a staff member.
             checkins = checkins.annotate(
                 practitioner=Coalesce(
@@ -240,7 +254,7 @@ def raw_counts(
                 checkins_low=Count("id", filter=low),
             )
         )
-    if group == "practitioner":
+    if group in PRACTITIONER_GROUPS:
         return found  # restorative figures are the team's (whānau-level), not a practitioner's
     # Restorative processes: referred, held, closed in the period; stages and waits today.
     unfinished = [State.REFERRED, State.PREPARING, State.READY, State.HELD, State.MONITORING]
@@ -344,6 +358,7 @@ def totals(rows: dict[Any, dict[str, Any]]) -> dict[str, Any]:
 NOT_SUPPRESSED = ""
 CURRENT_ONLY = "current_only"
 NO_DATA = "no_data"
+NOT_COMPUTED = "not_computed"  # stored figures: the job has not worked this period out yet
 
 
 @dataclass(frozen=True)
@@ -419,6 +434,12 @@ class Table:
     rows: list[Row] = field(default_factory=list)  # one per group, in name order
     total: Row | None = None
     measures: list[Measure] = field(default_factory=list)
+    stored: bool = False  # read from the rollup (rollup.py) rather than counted now
+    as_of: datetime | None = None  # stored: when the job worked the counts out (None: not yet)
+
+
+def _not_computed(measures: Iterable[Measure]) -> dict[str, Figure]:
+    return {m.name: Figure(m, None, NOT_COMPUTED) for m in measures}
 
 
 def table(
@@ -432,45 +453,65 @@ def table(
     measures: list[Measure] | None = None,
     total_label: str = "",
     current_only: bool = False,
+    stored: bool = False,
 ) -> Table:
     """Figures for the population and (if `groups` is given) each of its groups, in the order
     given (name order: never a league table). `current_only`: just the figures about today
-    (`period` must then be the current one)."""
+    (`period` must then be the current one). `stored`: from the rollup the scheduled job worked
+    out (rollup.py; `Table.as_of` says when), not counted now — the same figures_from, so the
+    same rounding, suppression and rules."""
     today = today or timezone.localdate()
     chosen = measures or MEASURES
     if current_only:
         chosen = [m for m in chosen if m.current]
-    result = Table(scope=scope, period=period, confidential=confidential, measures=chosen)
-    if groups is not None and group is not None:
+    result = Table(
+        scope=scope, period=period, confidential=confidential, measures=chosen, stored=stored
+    )
+    grouped = groups is not None and group is not None
+    row_measures = [m for m in chosen if m.per_practitioner] if group == "practitioner" else chosen
+    if stored:
+        from hononga.measures import rollup
+
+        found = rollup.read(scope.level, scope.id, period, group if grouped else None)
+        if found is None:
+            for key, label in groups or []:
+                cell = f"{group}:{key}"
+                result.rows.append(Row(key, label, _not_computed(row_measures), cell))
+            result.total = Row(None, total_label, _not_computed(chosen), scope.cell)
+            return result
+        rows, total_raw, result.as_of = found.rows, found.total, found.as_of
+        # Figures about today are those of the day the job ran.
+        today = timezone.localdate(found.as_of)
+    elif grouped:
+        assert group is not None  # noqa: S101
         rows = raw_counts(scope, period, group, today=today, current_only=current_only)
         if group == "practitioner":
             total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[
                 None
             ]
-            row_measures = [m for m in chosen if m.per_practitioner]
         else:
             total_raw = totals(rows)
-            row_measures = chosen
-        for key, label in groups:
-            cell = f"{group}:{key}"
-            result.rows.append(
-                Row(
-                    key=key,
-                    label=label,
-                    cell=cell,
-                    figures=figures_from(
-                        rows.get(key, {}),
-                        cell=cell,
-                        period=period,
-                        # A practitioner's figures are only ever shown to their supervisor.
-                        confidential=confidential and group != "practitioner",
-                        today=today,
-                        measures=row_measures,
-                    ),
-                )
-            )
     else:
+        rows = {}
         total_raw = raw_counts(scope, period, None, today=today, current_only=current_only)[None]
+    for key, label in (groups or []) if grouped else []:
+        cell = f"{group}:{key}"
+        result.rows.append(
+            Row(
+                key=key,
+                label=label,
+                cell=cell,
+                figures=figures_from(
+                    rows.get(key, {}),
+                    cell=cell,
+                    period=period,
+                    # A practitioner's figures are only ever shown to their supervisor.
+                    confidential=confidential and group != "practitioner",
+                    today=today,
+                    measures=row_measures,
+                ),
+            )
+        )
     result.total = Row(
         key=None,
         label=total_label,

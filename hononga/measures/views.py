@@ -24,7 +24,7 @@ from hononga.checkins import selectors as checkin_selectors
 from hononga.core.models import Region
 from hononga.core.request import AuthedRequest
 from hononga.core.text import spreadsheet_safe
-from hononga.measures import access, compute, periods
+from hononga.measures import access, compute, periods, rollup
 from hononga.measures.definitions import MEASURES, TOPICS, by_topic
 
 ATTENTION_SHOWN = 25
@@ -139,6 +139,7 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
     practitioners: list[User] = checkin_selectors.attention_practitioners(user=user, team=team)
     groups = [(p.pk, p.display_name) for p in practitioners]
     scope = compute.Scope("team", team.pk)
+    # Every figure from the rollup the scheduled job works out (rollup.py), as of its last run.
     current = compute.table(
         scope,
         period,
@@ -147,17 +148,21 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         confidential=False,
         today=today,
         total_label=team.name,
+        stored=True,
     )
-    previous = compute.table(scope, period.previous(), confidential=False, today=today)
-    # Figures about today (open whānau, processes by stage, overdue items), whatever the period.
+    previous = compute.table(scope, period.previous(), confidential=False, today=today, stored=True)
+    # Figures about today (open whānau, processes by stage, overdue items), whatever the period:
+    # those of the day of the job's last run.
+    as_of = current.as_of or rollup.latest_run()
     now = compute.table(
         scope,
-        periods.period_of("month", today),
+        periods.period_of("month", timezone.localdate(as_of) if as_of else today),
         groups=groups,
         group="practitioner",
         confidential=False,
         today=today,
         current_only=True,
+        stored=True,
     )
     # The team's attention list: counts per practitioner, and the first page with reasons.
     items = checkin_selectors.attention_items(user=user, team=team, today=today)
@@ -199,6 +204,8 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
             "team": team,
             "form": form,
             "period": period,
+            "as_of": current.as_of,
+            "now_as_of": now.as_of,
             "previous_period": period.previous(),
             "is_current": period.start <= today < period.end,
             "rows": rows,
@@ -245,6 +252,7 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
         confidential=True,
         today=today,
         total_label=total_label,
+        stored=True,
     )
     previous = compute.table(
         scope,
@@ -254,6 +262,7 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
         confidential=True,
         today=today,
         total_label=total_label,
+        stored=True,
     )
     if request.GET.get("format") == "csv" and status == 200:
         return _csv(request, current, previous, region)
@@ -311,6 +320,7 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
             "region": region,
             "form": form,
             "period": period,
+            "as_of": current.as_of,
             "previous_period": period.previous(),
             "current": current,
             "previous": previous,
@@ -338,7 +348,9 @@ def _csv(
     filename = f"hononga-figures-{scope.cell.replace(':', '-')}-{current.period.key}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(["period", "population", "group", "measure", "value", "note", "definition"])
+    writer.writerow(
+        ["period", "population", "group", "measure", "value", "note", "definition", "as_of"]
+    )
     for table in (current, previous):
         assert table.total is not None  # noqa: S101
         for row in [*table.rows, table.total]:
@@ -355,6 +367,7 @@ def _csv(
                             "" if figure.value is None else figure.value,
                             figure.note,
                             measure.definition,
+                            table.as_of.isoformat() if table.as_of else "",
                         )
                     ]
                 )

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from hononga.accounts.models import Role, User
 from hononga.audit.verify import audit_verify
@@ -32,6 +33,20 @@ def test_demo_data_loads_once_with_stable_logins(capsys):
     people = Person.objects.count()
 
     assert "Open http://127.0.0.1:8000/ and log in." in out
+    # The figures pages read what the scheduled job works out: the demo works it out once, so
+    # `make run` shows figures (the demo's contacts this month are counted).
+    from hononga.measures import compute, periods
+
+    assert "measures: figures worked out for 86 periods" in out
+    month = periods.period_of("month", timezone.localdate())
+    agency = compute.table(compute.Scope("agency"), month, confidential=False, stored=True)
+    assert agency.as_of is not None and agency.total is not None
+    assert (
+        agency.total.figures["contacts"].value
+        == compute.table(compute.Scope("agency"), month, confidential=False)
+        .total.figures["contacts"]
+        .value
+    )  # type: ignore[union-attr]
 
     call_command("demo", "--port", "8001")  # idempotent; `PORT=8001 make run` passes the port
     again = capsys.readouterr().out

@@ -21,6 +21,10 @@ def shown(figure: compute.Figure | None) -> SafeString:
                 '<abbr class="figure-gap" title="{}">S</abbr>',
                 _("Not shown: too few people to show without identifying them."),
             )
+        if figure.note == compute.NOT_COMPUTED:
+            return format_html(
+                '<abbr class="figure-gap" title="{}">…</abbr>', _("Not worked out yet.")
+            )
         if figure.note == compute.CURRENT_ONLY:
             return format_html(
                 '<abbr class="figure-gap" title="{}">·</abbr>', _("Only for the current period.")

@@ -224,3 +224,12 @@ def dataset(
         whanau=rimu, practitioner=practitioner2, participants=[], occurred_at=at(2026, 10, 12)
     )
     return {"relationship": relationship, "process": process, "fgc": fgc, "rimu": rimu}
+
+
+@pytest.fixture
+def rolled_up(dataset: dict[str, Any]) -> dict[str, Any]:
+    """The dataset, with the scheduled job's rollup worked out (the pages and API read it)."""
+    from hononga.measures import rollup
+
+    rollup.run()
+    return dataset

@@ -12,7 +12,7 @@ def get(user: User, query: str) -> Any:
     return Client().get(f"/api/v1/measures?{query}", **bearer(user))
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_supervisor_gets_their_team_exactly(supervisor: User, team_north: Team) -> None:
     response = get(supervisor, f"level=team&id={team_north.pk}&period=2026-10")
     assert response.status_code == 200
@@ -32,7 +32,7 @@ def test_a_supervisor_gets_their_team_exactly(supervisor: User, team_north: Team
     assert figures["whanau_open"]["note"] == "current_only"
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_practice_lead_gets_suppressed_figures(practice_lead: User, team_north: Team) -> None:
     for query in (
         "level=agency&period=2026-10",
@@ -46,7 +46,7 @@ def test_a_practice_lead_gets_suppressed_figures(practice_lead: User, team_north
         assert figures["contacts"]["note"] == "suppressed"
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_only_named_measures(supervisor: User, team_north: Team) -> None:
     data = get(
         supervisor, f"level=team&id={team_north.pk}&measure=contacts&measure=links_sent"
@@ -54,7 +54,7 @@ def test_only_named_measures(supervisor: User, team_north: Team) -> None:
     assert [f["name"] for f in data["figures"]] == ["links_sent", "contacts"]
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 @pytest.mark.parametrize(
     ("query", "status", "field"),
     [

@@ -136,7 +136,7 @@ def test_every_api_read_refuses_a_practice_lead(
             assert response["Content-Type"].startswith("application/problem+json"), url
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_practice_lead_sees_no_names_on_figures_csv_or_api(practice_lead: User) -> None:
     client = client_for(practice_lead)
     for url in (

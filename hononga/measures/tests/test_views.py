@@ -13,7 +13,7 @@ from hononga.conftest import client_for
 from hononga.measures.definitions import MEASURES
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_supervisor_sees_their_team_by_practitioner(
     supervisor_client: Client, team_north: Team, django_assert_max_num_queries: Any
 ) -> None:
@@ -33,7 +33,7 @@ def test_a_supervisor_sees_their_team_by_practitioner(
     ).exists()
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_the_team_page_lists_relationships_needing_attention_with_the_reason(
     supervisor_client: Client, team_north: Team
 ) -> None:
@@ -50,7 +50,7 @@ def test_a_supervisor_with_one_team_goes_straight_to_it(
     assert response["Location"] == f"/figures/teams/{team_north.pk}/"
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_other_teams_and_other_roles_get_404(
     supervisor: User,
     supervisor_south: User,
@@ -66,7 +66,7 @@ def test_other_teams_and_other_roles_get_404(
         assert client_for(user).get("/figures/").status_code == 404
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_bad_period_is_a_form_error_not_a_500(
     supervisor_client: Client, team_north: Team
 ) -> None:
@@ -76,7 +76,7 @@ def test_a_bad_period_is_a_form_error_not_a_500(
         assert "There is a problem" in response.content.decode()
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_changing_the_length_shows_that_lengths_latest_period(
     supervisor_client: Client, team_north: Team
 ) -> None:
@@ -85,7 +85,7 @@ def test_changing_the_length_shows_that_lengths_latest_period(
     assert "Quarter 3 2026" in response.content.decode()
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_practice_lead_sees_the_agency_rounded_and_suppressed(
     practice_lead: User, django_assert_max_num_queries: Any
 ) -> None:
@@ -101,7 +101,7 @@ def test_a_practice_lead_sees_the_agency_rounded_and_suppressed(
     assert 'data-chart="chart-checkins"' in body
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_a_regional_lead_sees_their_region_only(
     regional_lead: User, team_north: Team, team_south: Team
 ) -> None:
@@ -111,7 +111,7 @@ def test_a_regional_lead_sees_their_region_only(
     assert client.get("/figures/regions/nope/").status_code == 404
 
 
-@pytest.mark.usefixtures("dataset")
+@pytest.mark.usefixtures("rolled_up")
 def test_the_csv_is_audited_and_formula_safe(practice_lead: User, team_north: Team) -> None:
     team_north.region.name = "=HYPERLINK(1)"
     team_north.region.save()
@@ -119,7 +119,18 @@ def test_the_csv_is_audited_and_formula_safe(practice_lead: User, team_north: Te
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["period", "population", "group", "measure", "value", "note", "definition"]
+    assert rows[0] == [
+        "period",
+        "population",
+        "group",
+        "measure",
+        "value",
+        "note",
+        "definition",
+        "as_of",
+    ]
+    # Worked out by the job (frozen at 15 November 2026, 10:00 in Auckland).
+    assert {row[7] for row in rows[1:]} == {"2026-11-14T21:00:00+00:00"}
     assert all(not cell.startswith("=") for row in rows for cell in row)
     assert {row[3] for row in rows[1:]} == {m.name for m in MEASURES}
     assert {row[0] for row in rows[1:]} == {"2026-10", "2026-09"}

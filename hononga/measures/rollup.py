@@ -1,0 +1,186 @@
+"""Precomputed rollups: the scheduled job that works out every period's unrounded counts, and
+the reads that pages, the CSV and the API make instead of aggregating live.
+
+`run()` (the "measures-rollup" job, `hononga measures rollup`) recomputes every period a page or
+the API may ask for — each month, quarter and year that began in the last 5 years, the current
+ones so far — with `compute.raw_counts` over the whole agency grouped two ways:
+
+- by (region, team): whānau-level counts; a region's figures by team, the agency's by region and
+  a team's total are sums of these rows (each whānau belongs to one team and one region, so
+  every count adds up — distinct whānau included);
+- by (team, practitioner): the team page's per-practitioner rows.
+
+Every period is rewritten whole on every run, in one transaction per period, so a new month and
+a late correction to an old one (a contact entered in a past month, an item marked done late)
+are both reflected after the next run. Figures about today (open whānau, processes by stage,
+overdue items) are as of the run: the pages show "as of <time>".
+
+The read side (`read`) sums stored rows into the same shape `raw_counts` returns, so the one
+function `compute.figures_from` turns them into figures, with confidentiality applied at read
+time on the unrounded sums.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hononga.measures import periods
+from hononga.measures.models import MeasureRollup, RollupKind
+
+KINDS: tuple[periods.Kind, ...] = ("month", "quarter", "year")
+
+
+def periods_to_compute(today: date) -> list[periods.Period]:
+    """Every period that began within the API's window (the last 5 years), current ones too."""
+    earliest = periods.earliest_start(today)
+    found: list[periods.Period] = []
+    for kind in KINDS:
+        period = periods.period_of(kind, today)
+        while period.start >= earliest:
+            found.append(period)
+            period = period.previous()
+    return found
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe counts: numbers as int or float, histograms as {days: count}."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out[key] = {str(k): int(v) for k, v in value.items()}
+        elif isinstance(value, int | float):
+            out[key] = value
+        else:
+            out[key] = float(value or 0)
+    return out
+
+
+def _id(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def compute_period(period: periods.Period, *, today: date, now: datetime) -> int:
+    """Recompute one period's rows (replacing what was stored); returns how many."""
+    from hononga.measures import compute
+
+    agency = compute.Scope("agency")
+    by_team = compute.raw_counts(agency, period, "region_team", today=today)
+    by_practitioner = compute.raw_counts(agency, period, "team_practitioner", today=today)
+    rows = [MeasureRollup(period=period.key, kind=RollupKind.PERIOD, computed_at=now)]
+    for kind, found in (
+        (RollupKind.REGION_TEAM, by_team),
+        (RollupKind.TEAM_PRACTITIONER, by_practitioner),
+    ):
+        for key, values in found.items():
+            if not isinstance(key, tuple):
+                continue
+            rows.append(
+                MeasureRollup(
+                    period=period.key,
+                    kind=kind,
+                    first=_id(key[0]),
+                    second=_id(key[1]),
+                    counts=_plain(values),
+                    computed_at=now,
+                )
+            )
+    with transaction.atomic():
+        MeasureRollup.objects.filter(period=period.key).delete()
+        MeasureRollup.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def run(*, today: date | None = None, now: datetime | None = None) -> tuple[int, int]:
+    """Recompute every period; returns (periods, rows). Idempotent: a second run (or two at
+    once) rewrites the same rows."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    chosen = periods_to_compute(today)
+    written = sum(compute_period(period, today=today, now=now) for period in chosen)
+    # Periods that have left the window are no longer asked for.
+    MeasureRollup.objects.exclude(period__in=[p.key for p in chosen]).delete()
+    return len(chosen), written
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def add(into: dict[str, Any], values: dict[str, Any]) -> None:
+    """Add one row's counts into a sum (numbers add; histograms add per key)."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            histogram = into.setdefault(key, {})
+            for days, n in value.items():
+                histogram[str(days)] = histogram.get(str(days), 0) + n
+        else:
+            into[key] = into.get(key, 0) + (value or 0)
+
+
+def _sum(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for values in rows:
+        add(total, values)
+    return total
+
+
+@dataclass
+class Stored:
+    rows: dict[Any, dict[str, Any]]  # per group key, as raw_counts returns them
+    total: dict[str, Any]  # the whole population
+    as_of: datetime  # when the job worked this period out
+
+
+def read(
+    level: str, scope_id: int | None, period: periods.Period, group: str | None
+) -> Stored | None:
+    """The stored counts for a population (and its groups), or None when the period has not
+    been worked out yet. Two queries: the period's marker, then its rows."""
+    marker = (
+        MeasureRollup.objects.filter(period=period.key, kind=RollupKind.PERIOD)
+        .only("computed_at")
+        .first()
+    )
+    if marker is None:
+        return None
+    rows: dict[Any, dict[str, Any]] = {}
+    if group == "practitioner":
+        # The team's practitioners, and the team's whānau-level rows for its total.
+        found = MeasureRollup.objects.filter(
+            Q(kind=RollupKind.TEAM_PRACTITIONER, first=scope_id)
+            | Q(kind=RollupKind.REGION_TEAM, second=scope_id),
+            period=period.key,
+        )
+        total: dict[str, Any] = {}
+        for row in found.only("kind", "first", "second", "counts"):
+            if row.kind == RollupKind.TEAM_PRACTITIONER:
+                add(rows.setdefault(row.second, {}), row.counts)
+            else:
+                add(total, row.counts)
+        return Stored(rows=rows, total=total, as_of=marker.computed_at)
+    query = MeasureRollup.objects.filter(period=period.key, kind=RollupKind.REGION_TEAM)
+    if level == "team":
+        query = query.filter(second=scope_id)
+    elif level == "region":
+        query = query.filter(first=scope_id)
+    all_rows = list(query.only("first", "second", "counts"))
+    if group is not None:
+        for row in all_rows:
+            key = row.second if group == "team" else row.first
+            add(rows.setdefault(key, {}), row.counts)
+    return Stored(rows=rows, total=_sum(r.counts for r in all_rows), as_of=marker.computed_at)
+
+
+def latest_run() -> datetime | None:
+    """When the job last worked anything out (None: never)."""
+    marker = (
+        MeasureRollup.objects.filter(kind=RollupKind.PERIOD)
+        .order_by("-computed_at")
+        .only("computed_at")
+        .first()
+    )
+    return marker.computed_at if marker else None

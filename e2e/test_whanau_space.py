@@ -38,6 +38,23 @@ def test_whanau_member_signs_in_reads_agreement_and_asks_for_a_correction(
         recorded_by=setting["aroha"],
     )
     walk_to(referred_process(setting), State.MONITORING)
+    # Her goal, rated twice, with a step due: on the phone with a table of ratings.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hononga.goals.models import GoalStep
+    from hononga.goals.tests.factories import goal, rate
+
+    licence = goal(mere.memberships.first().whanau, mere, "Get my full licence")
+    rate(licence, 3, timezone.now() - timedelta(days=30))
+    rate(licence, 6)
+    GoalStep.objects.create(
+        goal=licence,
+        what="Book the practical test",
+        who="Mere",
+        by_when=timezone.localdate() + timedelta(days=5),
+    )
 
     # Closed until the practitioner opens it, after a safety check.
     login(page, base, "aroha", TEST_PASSWORD)
@@ -70,6 +87,10 @@ def test_whanau_member_signs_in_reads_agreement_and_asks_for_a_correction(
     expect(mine.get_by_role("heading", level=1)).to_have_text("Kia ora, Mere")
     axe_check(mine, "space-home")
     assert mine.evaluate("document.documentElement.scrollWidth <= 360")
+    goals = mine.locator("#goals")
+    expect(goals).to_contain_text("Get my full licence")
+    expect(goals.get_by_role("table")).to_contain_text("6")
+    expect(mine.locator("#coming")).to_contain_text("Book the practical test")
     mine.screenshot(path="e2e/artifacts/space-home-360.png", full_page=True)
 
     # Her agreement, her own copy.

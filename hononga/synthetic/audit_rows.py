@@ -9,8 +9,11 @@ them the next seal numbers and links of the chain.
 from datetime import datetime
 from typing import Any
 
+from hononga.audit.chain import link_for
+from hononga.audit.checkpoints import write_checkpoint
+from hononga.audit.keys import keyring
 from hononga.audit.models import AuditEvent
-from hononga.audit.sealer import seal_pending
+from hononga.audit.sealer import chain_head, seal_pending
 from hononga.audit.services import build_event
 from hononga.synthetic.loader import BulkWriter
 
@@ -36,9 +39,15 @@ class AuditTrail:
 
 
 def write(w: BulkWriter, trail: AuditTrail) -> int:
-    """Buffer the collected events (oldest first) in `w`, unsealed; `seal` chains them."""
+    """Buffer the collected events (oldest first) in `w`, sealed as the sealer seals them: each
+    the next seal number after the chain's head, linked by the chain's own `link_for` (one pass:
+    no second pass of UPDATEs over every row). `checkpoint` signs the head afterwards."""
+    seal_pending(checkpoint=False)  # anything written before is chained first
+    last_seal, last_link = chain_head()
+    ring = keyring()
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     trail.events.sort(key=lambda e: e[0])
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
     for number, (at, actor_id, username, action, t_type, t_id, whanau_id, summary) in enumerate(
         trail.events, start=last + 1
     ):
@@ -53,14 +62,20 @@ def write(w: BulkWriter, trail: AuditTrail) -> int:
             summary=summary,
             data={"synthetic": True},
         )
-        row = {f.attname: getattr(event, f.attname) for f in AuditEvent._meta.concrete_fields}
-        row["id"] = number
+        last_seal += 1
+        last_link = link_for(ring.keys[event.key_id], last_link, last_seal, event.digest)
+        row = {name: getattr(event, name) for name in fields}
+        row.update(id=number, seal=last_seal, link=last_link)
         w.add_many(AuditEvent, [row])
     count = len(trail.events)
     trail.events = []
     return count
 
 
-def seal(*, checkpoint: bool = True) -> int:
-    """Chain every unsealed event (the sealer's own batches), with a checkpoint at the end."""
-    return seal_pending(checkpoint=checkpoint).sealed
+def checkpoint(*, checkpoint: bool = True) -> None:
+    """Seal anything left unsealed (nothing, normally) and sign the chain's head."""
+    result = seal_pending(checkpoint=False)
+    if checkpoint:
+        last_seal, last_link = chain_head()
+        if last_seal or result.sealed:
+            write_checkpoint(last_seal, last_link)

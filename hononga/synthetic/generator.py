@@ -61,6 +61,7 @@ from hononga.restorative.models import (
     SafetyAssessment,
 )
 from hononga.synthetic import audit_rows
+from hononga.synthetic.goals import whanau_goals
 from hononga.synthetic.loader import BulkWriter, bulk_mode, reset_sequences
 from hononga.synthetic.models import SyntheticDataset
 from hononga.whanau.models import Allocation, Membership, Person, Whanau
@@ -195,6 +196,12 @@ class Ids:
     def __init__(self) -> None:
         self.next: dict[Any, int] = {}
 
+    def peek(self, model: Any) -> int:
+        """The id the next call gives (without taking it)."""
+        value = self(model)
+        self.next[model] = value
+        return value
+
     def __call__(self, model: Any) -> int:
         if model not in self.next:
             last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
@@ -306,6 +313,8 @@ def generate(
         )
         for p in range(size.practitioners)
     ]
+    # A practice lead: the agency's figures (what the agency learns), no case records.
+    w.add(User, _user(ids(User), "syn-lead", Role.PRACTICE_LEAD, password, now, "Practice lead"))
     _supervisors = [
         staff(f"syn-supervisor-{t + 1:03d}", Role.SUPERVISOR, team_id, f"Supervisor {t + 1}")
         for t, (team_id, _region) in enumerate(teams)
@@ -398,11 +407,22 @@ def generate(
     result.timings["staff"] = clock.perf_counter() - stage
     progress(f"staff: {size.practitioners} practitioners in {size.teams} teams")
 
-    # --- Whānau, in chunks; then the audit trail ------------------------------------------
-    stage = clock.perf_counter()
+    # --- Whānau, in chunks; then the rows the database makes from them; the audit trail ------
+    def done(name: str, since: float, detail: str = "") -> None:
+        seconds = clock.perf_counter() - since
+        result.timings[name] = result.timings.get(name, 0.0) + seconds
+        progress(f"{name}: {seconds:.1f} s{f' ({detail})' if detail else ''}")
+
     team_region = dict(teams)
     previous_members: list[int] = []
+    # The two largest row sets after the contacts and check-ins themselves — their "created"
+    # history rows and the contacts' participants and relationships — are made by the database
+    # from the rows written (INSERT … SELECT), not row by row in Python.
+    w.sql_history[Contact] = "practitioner_id"
+    w.sql_history[CheckIn] = "recorded_by_id"
+    first_contact, first_checkin = ids.peek(Contact), ids.peek(CheckIn)
     with bulk_mode() as bulk_timings:
+        stage = clock.perf_counter()
         for start in range(0, size.whanau, CHUNK):
             for index in range(start, min(start + CHUNK, size.whanau)):
                 worker = practitioners[index % len(practitioners)]
@@ -426,9 +446,23 @@ def generate(
                 )
             with transaction.atomic():
                 w.flush()
-            if (start // CHUNK) % 10 == 0:
-                progress(f"whānau: {min(start + CHUNK, size.whanau):,} of {size.whanau:,}")
-        result.timings["whanau"] = clock.perf_counter() - stage
+            if (start // CHUNK) % 10 == 9:
+                progress(
+                    f"whānau: {min(start + CHUNK, size.whanau):,} of {size.whanau:,} "
+                    f"({clock.perf_counter() - stage:.0f} s)"
+                )
+        done(
+            "whanau", stage, f"{size.whanau:,} whānau with their people, check-ins, contacts, goals"
+        )
+        stage = clock.perf_counter()
+        with transaction.atomic():
+            count = w.history_by_sql(Contact, since_id=first_contact)
+            count += w.history_by_sql(CheckIn, since_id=first_checkin)
+        done("history", stage, f"{count:,} history rows of contacts and check-ins, in SQL")
+        stage = clock.perf_counter()
+        with transaction.atomic():
+            count = _contact_links(w, first_contact)
+        done("contact links", stage, f"{count:,} participants and relationships, in SQL")
         stage = clock.perf_counter()
         for p in practitioners[: max(1, len(practitioners) // 4)]:
             audit.event(
@@ -438,21 +472,22 @@ def generate(
                 summary="Logged in",
             )
         with transaction.atomic():
-            audit_rows.write(w, audit)
+            count = audit_rows.write(w, audit)
             w.flush()
-        result.timings["audit"] = clock.perf_counter() - stage
+        done("audit", stage, f"{count:,} events, digested and chained")
         progress("indexes: rebuilding")
-    result.timings.update(bulk_timings)
+    for name, seconds in bulk_timings.items():
+        result.timings[name] = seconds
+        progress(f"{name}: {seconds:.1f} s")
     stage = clock.perf_counter()
-    progress("audit trail: sealing")
-    audit_rows.seal(checkpoint=checkpoint)
-    result.timings["seal"] = clock.perf_counter() - stage
+    audit_rows.checkpoint(checkpoint=checkpoint)
     reset_sequences(w.tables)
+    done("checkpoint", stage)
     stage = clock.perf_counter()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    result.timings["analyze"] = clock.perf_counter() - stage
+    done("analyze", stage)
     result.counts = w.counts()
     dataset.finished_at = timezone.now()
     dataset.counts = result.counts
@@ -460,6 +495,36 @@ def generate(
     dataset.timings["total"] = round(clock.perf_counter() - started, 1)
     dataset.save()
     return result
+
+
+def _contact_links(w: BulkWriter, first_contact: int) -> int:
+    """Each contact's participants (one member of the whānau, two in two contacts of five) and,
+    for three contacts in ten, the practitioner's relationship with one member: chosen by the
+    database from the contact's id (a fixed mix, so the same seed gives the same rows)."""
+    participants = Contact.participants.through._meta.db_table
+    about = Contact.relationships.through._meta.db_table
+    count = w.insert_select(
+        participants,
+        f"INSERT INTO {participants} (contact_id, person_id) "
+        "SELECT c.id, m.person_id FROM contacts_contact c JOIN ("
+        "  SELECT whanau_id, person_id, ROW_NUMBER() OVER (PARTITION BY whanau_id "
+        "  ORDER BY person_id) - 1 AS k, COUNT(*) OVER (PARTITION BY whanau_id) AS n "
+        "  FROM whanau_membership WHERE archived_at IS NULL) m ON m.whanau_id = c.whanau_id "
+        "WHERE c.id >= %s AND (m.k = (c.id * 7919) %% m.n "
+        "  OR (c.id %% 5 < 2 AND m.n > 1 AND m.k = ((c.id * 7919) %% m.n + 1) %% m.n))",
+        [first_contact],
+    )
+    count += w.insert_select(
+        about,
+        f"INSERT INTO {about} (contact_id, relationship_id) "
+        "SELECT c.id, r.id FROM contacts_contact c JOIN ("
+        "  SELECT whanau_id, id, ROW_NUMBER() OVER (PARTITION BY whanau_id ORDER BY id) - 1 "
+        "  AS k, COUNT(*) OVER (PARTITION BY whanau_id) AS n FROM relationships_relationship "
+        "  WHERE kind = 'professional') r ON r.whanau_id = c.whanau_id "
+        "WHERE c.id >= %s AND c.id %% 10 < 3 AND r.k = (c.id * 104729) %% r.n",
+        [first_contact],
+    )
+    return count
 
 
 def _user(
@@ -700,8 +765,11 @@ def _whanau(
 
     # Check-ins: each member about monthly, the practitioner's mirror about every second month.
     recent = now - timedelta(days=60)
+    kinds = {p: k for p, k, _b in people}
+    holders: list[tuple[int, bool, float]] = []
     for relationship_id, member in professional:
         level = rng.uniform(6.5, 9.3)
+        holders.append((member, kinds.get(member) in {"tamariki", "rangatahi"}, level))
         rows: list[dict[str, Any]] = []
         day = allocated + timedelta(days=rng.randrange(5, 30))
         n = 0
@@ -792,28 +860,6 @@ def _whanau(
             },
             by=worker.user_id,
         )
-        for person_id in rng.sample(everyone, min(len(everyone), 1 + (rng.random() < 0.4))):
-            w.add_many(
-                Contact.participants.through,
-                [
-                    {
-                        "id": ids(Contact.participants.through),
-                        "contact_id": contact_id,
-                        "person_id": person_id,
-                    }
-                ],
-            )
-        if professional and rng.random() < 0.3:
-            w.add_many(
-                Contact.relationships.through,
-                [
-                    {
-                        "id": ids(Contact.relationships.through),
-                        "contact_id": contact_id,
-                        "relationship_id": rng.choice(professional)[0],
-                    }
-                ],
-            )
         if at >= recent:
             audit.event(
                 at=at,
@@ -836,6 +882,20 @@ def _whanau(
         level_control = max(0.0, min(10.0, level_control + rng.gauss(0.0, 0.3)))
         day += timedelta(days=rng.randrange(1, 8))
 
+    # Goals, their steps and ratings (hononga.synthetic.goals).
+    whanau_goals(
+        w,
+        ids,
+        rng,
+        audit,
+        whanau_id=whanau_id,
+        worker=worker,
+        holders=holders,
+        start=allocated + timedelta(days=rng.randrange(7, 60)),
+        last_day=last_day,
+        recent=recent,
+        at=_at,
+    )
     if len(everyone) >= 2 and rng.random() < 0.06:
         _restorative(
             w,

@@ -4,6 +4,7 @@ generated data: what `bench/scale.py` times and the tests hold to a flat query c
 from dataclasses import dataclass
 
 from hononga.accounts.models import Role, User
+from hononga.goals.models import Goal, GoalStatus
 from hononga.restorative.models import RestorativeProcess
 from hononga.whanau.models import Allocation
 
@@ -31,11 +32,25 @@ def daily_pages() -> list[Page]:
         .values_list("whanau_id", flat=True)
         .first()
     )
+    # A whānau of theirs with a plan: active goals, rated (the whānau page shows them).
+    goals_whanau_id = (
+        Goal.objects.filter(
+            whanau__in=Allocation.objects.current()
+            .filter(user=practitioner, whanau__status="open")
+            .values("whanau_id"),
+            status=GoalStatus.ACTIVE,
+            rating_count__gte=2,
+        )
+        .order_by("whanau_id")
+        .values_list("whanau_id", flat=True)
+        .first()
+    )
     me = practitioner.username
     pages = [
         Page("practitioner home", "/", me),
         Page("whānau list", "/whanau/", me),
         Page("whānau page", f"/whanau/{whanau_id}/", me),
+        Page("whānau page with goals", f"/whanau/{goals_whanau_id or whanau_id}/", me),
         Page("contact list", "/contacts/", me),
         Page("practitioner reflection", f"/reflection/practitioners/{practitioner.pk}/", me),
         Page("attention list", "/check-ins/attention/", me),
@@ -55,6 +70,8 @@ def daily_pages() -> list[Page]:
             Page("team reflection", f"/reflection/teams/{team.pk if team else 0}/", boss),
             Page("supervisor contact list", "/contacts/", boss),
             Page("supervisor attention list", "/check-ins/attention/", boss),
+            # Precomputed by the daily job (`hononga goals learn`); the team's scatter.
+            Page("learning page (team)", "/goals/learning/", boss),
         ]
     if facilitator is not None:
         process = RestorativeProcess.objects.filter(facilitator=facilitator).order_by("pk").first()
@@ -66,4 +83,7 @@ def daily_pages() -> list[Page]:
             ),
             Page("API processes", "/api/v1/processes", facilitator.username, api=True),
         ]
+    if User.objects.filter(username="syn-lead").exists():
+        # The agency's figures, binned, as a practice lead sees them.
+        pages.append(Page("learning page (agency)", "/goals/learning/", "syn-lead"))
     return pages

@@ -896,7 +896,8 @@ def _whanau(
         recent=recent,
         at=_at,
     )
-    if len(everyone) >= 2 and rng.random() < 0.06:
+    # About one whānau in 17 (and one of the first three: every agency has a process to open).
+    if len(everyone) >= 2 and (rng.random() < 0.06 or index < 3):
         _restorative(
             w,
             ids,

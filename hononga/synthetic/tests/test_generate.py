@@ -13,6 +13,9 @@ from hononga.checkins import services as checkin_services
 from hononga.checkins.models import CheckIn
 from hononga.contacts.models import Contact, quadrant
 from hononga.factories import UserFactory
+from hononga.goals import learning
+from hononga.goals import services as goal_services
+from hononga.goals.models import Goal, GoalRating, GoalStatus, GoalStep
 from hononga.relationships.models import Relationship
 from hononga.restorative import lifecycle
 from hononga.restorative.models import RestorativeProcess, State
@@ -80,7 +83,7 @@ def test_every_table_that_matters_has_rows(agency):
 
 
 def test_case_records_have_a_version_and_their_history(agency):
-    for model in (Whanau, Person, Allocation, Relationship, CheckIn, Contact):
+    for model in (Whanau, Person, Allocation, Relationship, CheckIn, Contact, GoalStep):
         assert not model.objects.exclude(version=1).exists()
         assert model.history.count() == model.objects.count()  # type: ignore[attr-defined]
 
@@ -165,3 +168,60 @@ def test_the_command_refuses_production_settings(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("generate", "--size", "small", stdout=StringIO())
+
+
+def test_contacts_name_members_of_their_own_whanau(agency):
+    """Participants and relationships are made by the database from the contacts written."""
+    contacts = Contact.objects.count()
+    participants = Contact.participants.through.objects
+    assert participants.values("contact_id").distinct().count() == contacts
+    assert not participants.exclude(person__memberships__whanau_id=F("contact__whanau_id")).exists()
+    about = Contact.relationships.through.objects
+    assert about.exists()
+    assert not about.exclude(relationship__whanau_id=F("contact__whanau_id")).exists()
+
+
+def test_goals_keep_what_the_services_keep(agency):
+    goals = Goal.objects.all()
+    assert agency.counts["goals_goal"] == goals.count() > TINY.whanau
+    assert agency.counts["goals_goalrating"] > 4 * goals.count()
+    assert GoalStep.objects.exists()
+    assert set(goals.values_list("status", flat=True)) == set(GoalStatus.values)
+    fields = ["rating_count", "baseline_rating", "baseline_at", "latest_rating"]
+    fields += ["latest_rated_at", "baseline_practitioner_id"]
+    before = {row["id"]: row for row in goals.values("id", *fields)}
+    Goal.objects.update(baseline_practitioner=None)
+    for goal_id in before:
+        goal_services.refresh_goal(goal_id)
+    assert {row["id"]: row for row in goals.values("id", *fields)} == before
+    # Holders are members of the whānau the practitioner checks in with, and rate their own.
+    held = goals.filter(holder__isnull=False)
+    assert held.exists() and goals.filter(holder__isnull=True).exists()
+    assert not held.exclude(holder__memberships__whanau_id=F("whanau_id")).exists()
+    assert (
+        not GoalRating.objects.exclude(rated_by_id=F("goal__holder_id"))
+        .filter(goal__holder__isnull=False)
+        .exists()
+    )
+    assert not GoalRating.objects.filter(goal__holder__isnull=True, rated_by__isnull=False).exists()
+
+
+def test_closed_goals_have_their_change_in_the_history(agency):
+    for goal in Goal.objects.all():
+        history = list(goal.history.order_by("history_date").values_list("status", "version"))
+        if goal.status == GoalStatus.ACTIVE:
+            assert goal.version == 1 and history == [(GoalStatus.ACTIVE, 1)]
+            assert goal.closed_on is None
+        else:
+            assert goal.version == 2 and history == [(GoalStatus.ACTIVE, 1), (goal.status, 2)]
+            assert goal.closed_on is not None and goal.rating_count >= 2
+            assert timezone.localtime(goal.latest_rated_at).date() == goal.closed_on
+        if goal.status == GoalStatus.SET_ASIDE:
+            assert goal.status_reason
+        if goal.status == GoalStatus.CHANGED:
+            new = Goal.objects.get(replaces=goal)
+            assert new.holder_id == goal.holder_id and new.wording != goal.wording
+
+
+def test_the_agency_learns_from_the_generated_goals(agency):
+    assert learning.rebuild() > TINY.whanau // 2

@@ -97,17 +97,18 @@ def _sessions() -> list[dict[str, object]]:
         .distinct()
         .order_by("username")[: max(1, USERS // 15)]
     )
-    supervisors_wanted = max(1, USERS // 7)
-    practitioners = list(
-        User.objects.filter(
-            role=Role.PRACTITIONER, username__startswith="syn-practitioner-"
-        ).order_by("username")[: USERS - len(facilitators) - supervisors_wanted]
-    )
+    # Practitioners from the first team on, their teams' supervisors, and facilitators: one
+    # session per simulated user.
+    staff = User.objects.filter(
+        role=Role.PRACTITIONER, username__startswith="syn-practitioner-"
+    ).order_by("username")
+    practitioners = list(staff[: USERS - len(facilitators)])
     supervisors = list(
         User.objects.filter(role=Role.SUPERVISOR, teams__members__in=practitioners)
         .distinct()
-        .order_by("username")[:supervisors_wanted]
+        .order_by("username")[: max(1, USERS // 7)]
     )
+    practitioners = practitioners[: USERS - len(facilitators) - len(supervisors)]
     result: list[dict[str, object]] = []
     for practitioner in practitioners:
         whanau = list(

@@ -226,6 +226,15 @@ class CheckIn(CaseRecord):
                 condition=Q(is_latest=True, archived_at__isnull=True),
                 name="checkin_latest_idx",
             ),
+            # The reflection, supervision and team pages: the person's own scored answers on a
+            # set of relationships over a period, summed by month and counted by rater, from
+            # the index alone (an index-only scan; added concurrently, migration 0007).
+            models.Index(
+                fields=["relationship", "answered_at"],
+                include=["score", "rater", "id"],
+                condition=Q(perspective="self", archived_at__isnull=True, score__isnull=False),
+                name="checkin_self_scored_idx",
+            ),
             # API filters: one rater's check-ins; everything since a date.
             models.Index(fields=["rater", "answered_at"], name="checkin_rater_idx"),
             models.Index(fields=["answered_at"], name="checkin_answered_idx"),

@@ -53,6 +53,9 @@ class User(AbstractUser):
         max_length=5,
         choices=[("en", "English"), ("mi", "Te reo Māori")],
         default="en",
+        # Also in the database: rows written without the field (older code during a deploy,
+        # migration tests at earlier states) get English.
+        db_default="en",
     )
     teams = models.ManyToManyField(
         Team, blank=True, related_name="members", verbose_name=_("teams")

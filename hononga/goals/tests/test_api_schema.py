@@ -13,7 +13,7 @@ from hononga.conftest import bearer, fuzzed
 from hononga.goals.tests import factories as gf
 from hononga.whanau.models import Person, Whanau
 
-GOALS = r"^/api/v1/(goals|outcomes)(/|$)"
+GOALS = r"^/api/v1/(goals|goal-links|outcomes)(/|$)"
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
     path_regex=GOALS
@@ -27,6 +27,10 @@ def test_every_goal_operation_is_in_the_schema_with_problem_errors() -> None:
         "/api/v1/goals/{goal_id}",
         "/api/v1/goals/{goal_id}/ratings",
         "/api/v1/goals/{goal_id}/steps",
+        "/api/v1/goal-links",
+        "/api/v1/goal-links/{link_id}/send",
+        "/api/v1/goal-links/{link_id}/sends",
+        "/api/v1/goal-links/{link_id}/revoke",
     } <= paths
     for path in paths:
         for method, operation in schema.raw_schema["paths"][path].items():

@@ -126,6 +126,7 @@ def test_a_combined_link_sends_the_check_in_first_then_the_goals(
     Worker().run_pending()
     send.message.refresh_from_db()
     token = token_in(send.message.body_text, prefix="c")
+    assert "how working together and your goals are going" in send.message.body_text
     assert checkin_services.link_open(token).link.pk == link.checkin_link_id
     assert services.link_after_checkin(token) == f"/g/{token}/?after=checkin"
 

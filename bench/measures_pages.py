@@ -186,13 +186,16 @@ def _fill(cursor: object) -> None:
             "processes",
             """INSERT INTO restorative_restorativeprocess (version, created_at, updated_at, kind,
             state, not_proceeding_reason, stopped_on_safety_grounds, fgc_stage, outcome_summary,
-            facilitator_id, harm_id, referred_by_id, whanau_id, held_on, plan_review_date)
+            facilitator_id, harm_id, referred_by_id, whanau_id, held_on, plan_review_date,
+            stage_entered_at)
             SELECT 1, now() - (h.id % 700) * interval '1 day', now(),
               CASE WHEN h.id % 4 = 0 THEN 'fgc' ELSE 'restorative_meeting' END,
               (ARRAY['referred','preparing','ready','held','monitoring','closed'])[1 + h.id % 6],
               '', false, '', '', h.recorded_by_id, h.id, h.recorded_by_id, h.whanau_id,
               CASE WHEN h.id % 6 >= 3 THEN current_date - (h.id % 700)::int + 20 END,
-              CASE WHEN h.id % 4 = 0 THEN current_date - (h.id % 700)::int + 200 END
+              CASE WHEN h.id % 4 = 0 THEN current_date - (h.id % 700)::int + 200 END,
+              now() - (h.id % 700) * interval '1 day' + least(h.id % 97, h.id % 700)
+                * interval '1 day'
             FROM restorative_harm h""",
         ),
         (

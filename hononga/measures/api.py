@@ -33,8 +33,10 @@ class FigureOut(Schema):
     name: str
     label: str
     topic: str
-    kind: Literal["count", "rate", "mean"] = Field(
-        description="count; rate (a percentage, one decimal); mean (0–10, one decimal)."
+    kind: Literal["count", "rate", "mean", "median_days", "longest_days"] = Field(
+        description="count; rate (a percentage, one decimal); mean (0–10, one decimal); "
+        "median_days / longest_days: how long processes at a stage today have waited there, in "
+        "days (a median may end in .5)."
     )
     definition: str
     rule: str

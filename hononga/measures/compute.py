@@ -296,6 +296,30 @@ def raw_counts(
             ),
         )
     )
+    # How long processes have waited at the stage they are at today: for each stage, a
+    # histogram {days: processes} (days since stage_entered_at, in Pacific/Auckland days), from
+    # one query grouped by the day each entered its stage. Histograms add up across teams and
+    # regions, so stored rollups can be summed and the median and longest found after.
+    by = _group_field(group, "whanau__", None)
+    fields = () if by is None else ((by,) if isinstance(by, str) else by)
+    entered = (
+        RestorativeProcess.objects.filter(
+            scope.q("whanau__"), archived_at__isnull=True, state__in=unfinished
+        )
+        .annotate(entered=TruncDate("stage_entered_at"))
+        .values(*fields, "state", "entered")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in entered:
+        key = (
+            None
+            if by is None
+            else (row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields))
+        )
+        days = str(max((today - row["entered"]).days, 0))
+        histogram = found.setdefault(key, {}).setdefault(f"stage_days_{row['state']}", {})
+        histogram[days] = histogram.get(days, 0) + row["n"]
     # Agreement items: due in the period and done by their date; open past their date today.
     due_in_period = Q(due__gte=period.start, due__lt=period.end)
     merge(
@@ -345,10 +369,11 @@ def raw_counts(
 def totals(rows: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     """The whole population from its groups (whānau belong to one team and one region, so
     every count adds up; not so for practitioners, who share whānau)."""
+    from hononga.measures.rollup import add
+
     summed: dict[str, Any] = {}
     for values in rows.values():
-        for key, value in values.items():
-            summed[key] = summed.get(key, 0) + (value or 0)
+        add(summed, values)
     return summed
 
 
@@ -405,6 +430,17 @@ def figures_from(
                 result[measure.name] = Figure(measure, None, NO_DATA)
             else:
                 result[measure.name] = Figure(measure, round(100 * numerator / denominator, 1))
+        elif measure.kind in ("median_days", "longest_days"):
+            histogram = raw.get(measure.numerator) or {}
+            waited = _days(histogram, measure.kind)
+            n = sum(histogram.values())
+            if confidential:
+                shown = confidentiality.mean(waited, n)
+                result[measure.name] = Figure(measure, shown.value, shown.note)
+            elif waited is None:
+                result[measure.name] = Figure(measure, None, NO_DATA)
+            else:
+                result[measure.name] = Figure(measure, waited)
         else:  # a mean of check-in scores
             n = int(raw.get(measure.numerator, 0) or 0)
             mean = float(raw.get("score_sum", 0) or 0) / n if n else None
@@ -416,6 +452,28 @@ def figures_from(
             else:
                 result[measure.name] = Figure(measure, round(mean, 1))
     return result
+
+
+def _days(histogram: dict[str, int], kind: str) -> float | None:
+    """The median (the middle wait; the mean of the two middle ones for an even count) or the
+    longest wait, in whole days, from a histogram {days: processes}."""
+    waits = sorted((int(days), n) for days, n in histogram.items() if n)
+    total = sum(n for _, n in waits)
+    if not total:
+        return None
+    if kind == "longest_days":
+        return waits[-1][0]
+
+    def nth(index: int) -> int:  # the index-th smallest wait, from 0
+        seen = 0
+        for days, n in waits:
+            seen += n
+            if index < seen:
+                return days
+        raise IndexError(index)  # pragma: no cover
+
+    middle = (total - 1) / 2
+    return (nth(int(middle)) + nth(int(middle + 0.5))) / 2
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 The pages ("what this means"), the definitions page, the CSV, the API and docs/measures.md all
 read this list; compute.py implements each rule. Kinds: a `count` of records or people; a `rate`,
-the percentage numerator / denominator of two counts; a `mean` of check-in scores. A figure marked
+the percentage numerator / denominator of two counts; a `mean` of check-in scores; the
+`median_days` or `longest_days` that processes have waited at a stage (from the histogram named
+in `numerator`). A figure marked
 `current` describes today (the state of things now), so it is shown for the current period only.
 """
 
@@ -11,7 +13,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 
-Kind = Literal["count", "rate", "mean"]
+Kind = Literal["count", "rate", "mean", "median_days", "longest_days"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,57 @@ MEASURES: list[Measure] = [
             ("ready", _("Processes at ready")),
             ("held", _("Processes at held")),
             ("monitoring", _("Processes at monitoring")),
+        )
+    ],
+    *[
+        measure
+        for stage, median_label, longest_label in (
+            (
+                "referred",
+                _("Days at referred: median"),
+                _("Days at referred: longest"),
+            ),
+            (
+                "preparing",
+                _("Days at preparing: median"),
+                _("Days at preparing: longest"),
+            ),
+            ("ready", _("Days at ready: median"), _("Days at ready: longest")),
+            ("held", _("Days at held: median"), _("Days at held: longest")),
+            (
+                "monitoring",
+                _("Days at monitoring: median"),
+                _("Days at monitoring: longest"),
+            ),
+        )
+        for measure in (
+            Measure(
+                f"processes_days_{stage}_median",
+                "restorative",
+                "median_days",
+                median_label,
+                _("How long the processes at this stage today have waited there: the middle wait."),
+                _(
+                    "Days from the day each process (not archived) at this stage today entered "
+                    "it to today, in Pacific/Auckland days; the median (the mean of the two "
+                    "middle waits when their number is even)."
+                ),
+                numerator=f"stage_days_{stage}",
+                current=True,
+            ),
+            Measure(
+                f"processes_days_{stage}_longest",
+                "restorative",
+                "longest_days",
+                longest_label,
+                _("The longest any process at this stage today has waited there."),
+                _(
+                    "Days from the day each process (not archived) at this stage today entered "
+                    "it to today; the largest."
+                ),
+                numerator=f"stage_days_{stage}",
+                current=True,
+            ),
         )
     ],
     Measure(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,6 +201,12 @@ class RestorativeProcess(CaseRecord):
     )
     state = models.CharField(
         _("stage"), max_length=20, choices=State.choices, default=State.REFERRED
+    )
+    # When the process entered the stage it is at: set by the stage-change services
+    # (services.process_transition and a principal joining a ready process); "how long have
+    # they waited" on the figures pages counts from it.
+    stage_entered_at = models.DateTimeField(
+        _("at this stage since"), default=timezone.now, editable=False
     )
     not_proceeding_reason = models.TextField(
         _("why it is not proceeding"), max_length=TEXT_MAX, blank=True

@@ -537,6 +537,8 @@ def process_transition(
                 % {"n": len(problems)},
                 errors={"state": problems},
             )
+        if target != old_state:
+            process.stage_entered_at = timezone.now()
         process.state = target
         if target == State.NOT_PROCEEDING:
             process.not_proceeding_reason = reason
@@ -755,6 +757,7 @@ def participant_add(
             # "Ready" means every person harmed and responsible has consented and been
             # prepared; a new one has done neither, so the process is no longer ready.
             process.state = State.PREPARING
+            process.stage_entered_at = timezone.now()
             process.version += 1
             process._history_user = actor  # type: ignore[attr-defined]
             process._change_reason = "A person harmed or responsible joined: preparing again"  # type: ignore[attr-defined]

@@ -1122,6 +1122,7 @@ def _restorative(
         if state == "not_proceeding"
         else "",
         "created_at": recorded,
+        "stage_entered_at": recorded,
         "version": 1,
     }
     if state == "closed":

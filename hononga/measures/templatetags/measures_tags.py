@@ -36,6 +36,8 @@ def shown(figure: compute.Figure | None) -> SafeString:
         return format_html("{}%", f"{figure.value:.1f}")
     if figure.measure.kind == "mean":
         return format_html("{}", f"{figure.value:.1f}")
+    if figure.measure.kind in ("median_days", "longest_days"):
+        return format_html("{}", f"{figure.value:g}")
     return format_html("{}", figure.value)
 
 

@@ -15,6 +15,8 @@ Team North (region Te Tai Tokerau): practitioner Aroha, allocated to the Kōwhai
   one still open) and one due in December;
 - a family group conference (referred in August) whose plan review date was 1 November, still
   in monitoring.
+Both processes have been in monitoring since they were held: 34 days (12 October) and 87 days
+(20 August) on 15 November.
 Team South (region Waitaha): one contact in October by Sione, in the Rimu whānau.
 """
 
@@ -172,7 +174,9 @@ def dataset(
         state=State.MONITORING,
         held_on=date(2026, 10, 12),
     )
-    RestorativeProcess.objects.filter(pk=process.pk).update(created_at=at(2026, 10, 5))
+    RestorativeProcess.objects.filter(pk=process.pk).update(
+        created_at=at(2026, 10, 5), stage_entered_at=at(2026, 10, 12)
+    )
     harmed = Participant.objects.create(process=process, person=person, role=ParticipantRole.HARMED)
     responsible = Participant.objects.create(
         process=process, person=child, role=ParticipantRole.RESPONSIBLE
@@ -217,7 +221,9 @@ def dataset(
         held_on=date(2026, 8, 20),
         plan_review_date=date(2026, 11, 1),
     )
-    RestorativeProcess.objects.filter(pk=fgc.pk).update(created_at=at(2026, 8, 5))
+    RestorativeProcess.objects.filter(pk=fgc.pk).update(
+        created_at=at(2026, 8, 5), stage_entered_at=at(2026, 8, 20)
+    )
     rimu = WhanauFactory(name="Rimu whānau", team=team_south, region=team_south.region)
     AllocationFactory(whanau=rimu, user=practitioner2, started=date(2026, 9, 1))
     make_contact(

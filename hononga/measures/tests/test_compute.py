@@ -48,6 +48,11 @@ def test_it_computes_every_measure_for_a_team_in_a_past_month(team_north: Team) 
         "processes_stage_ready": None,
         "processes_stage_held": None,
         "processes_stage_monitoring": None,
+        **{
+            f"processes_days_{stage}_{which}": None
+            for stage in ("referred", "preparing", "ready", "held", "monitoring")
+            for which in ("median", "longest")
+        },
         "processes_waiting": None,
         "items_due": 2,
         "items_done_on_time": 1,
@@ -72,6 +77,12 @@ def test_it_gives_the_figures_about_today_in_the_current_period(team_north: Team
     assert figures["processes_stage_monitoring"] == 2
     assert figures["processes_stage_referred"] == 0
     assert figures["processes_waiting"] == 0
+    # How long they have waited at their stage: 34 and 87 days in monitoring.
+    assert figures["processes_days_monitoring_median"] == 60.5
+    assert figures["processes_days_monitoring_longest"] == 87
+    for stage in ("referred", "preparing", "ready", "held"):
+        assert figures[f"processes_days_{stage}_median"] is None  # none there: nothing to say
+        assert figures[f"processes_days_{stage}_longest"] is None
     assert figures["items_overdue"] == 1  # "Fix the fence", due 28 October, still open
     assert figures["fgc_reviews_due"] == 1  # 1 November
     assert figures["fgc_reviews_overdue"] == 1

@@ -75,3 +75,32 @@ def test_a_small_count_cannot_be_recovered_from_its_total_and_other_parts() -> N
             candidates.add(to)
     assert parts["to"] in candidates
     assert len(candidates) == 6  # every value from 0 to 5 remains possible
+
+
+def test_waits_at_a_stage_need_twenty_processes_for_a_practice_lead() -> None:
+    from datetime import date
+
+    from hononga.measures import compute, periods
+    from hononga.measures.definitions import BY_NAME
+
+    today = date(2026, 11, 15)
+    november = periods.parse("2026-11", today)
+    chosen = [BY_NAME["processes_days_ready_median"], BY_NAME["processes_days_ready_longest"]]
+    nineteen = {"stage_days_ready": {"3": 10, "40": 9}}
+    twenty = {"stage_days_ready": {"3": 10, "40": 9, "200": 1}}
+
+    def shown(raw: dict, confidential: bool) -> list:
+        figures = compute.figures_from(
+            raw,
+            cell="agency",
+            period=november,
+            confidential=confidential,
+            today=today,
+            measures=chosen,
+        )
+        return [(f.value, f.note) for f in figures.values()]
+
+    assert shown(nineteen, True) == [(None, "suppressed"), (None, "suppressed")]
+    assert shown(nineteen, False) == [(3, ""), (40, "")]  # a supervisor: exact
+    # 20: the median is the mean of the 10th and 11th waits (3 and 40), the longest 200.
+    assert shown(twenty, True) == [(21.5, ""), (200, "")]

@@ -55,7 +55,7 @@ def test_a_goal_is_set_rated_on_a_phone_and_seen_beside_the_relationship(
     page.get_by_label("Whose goal is it?").select_option(label="Hine Kōwhai")
     page.get_by_role("button", name="Save the goal").click()
     expect(page.locator(".error-summary")).to_contain_text(
-        "The goal, in their own words: This field is required."
+        "The goal, in their own words: Write the goal as the person said it."
     )
     axe_check(page, "goals-new-error")
     page.get_by_label("The goal, in their own words").fill("Go to kura every day this term")
@@ -67,6 +67,7 @@ def test_a_goal_is_set_rated_on_a_phone_and_seen_beside_the_relationship(
     plan.get_by_role("link", name="Send a link to rate goals").click()
     axe_check(page, "goals-link-new")
     page.get_by_label("Who is the link for?").select_option(label="Hine Kōwhai")
+    page.get_by_label("Show me the link, and I will send it myself").check()
     page.get_by_role("button", name="Make the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Link ready")
     axe_check(page, "goals-link-made")

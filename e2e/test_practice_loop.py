@@ -90,6 +90,9 @@ def test_send_a_link_by_email_answer_it_and_read_the_notification(
         mobile.locator(f"label[class*='scale__option']:has(#{key}-9)").click()
         if mobile.get_by_role("button", name="Next").is_visible():
             mobile.get_by_role("button", name="Next").click()
+    # Then "how are things" (not part of the score), and the last step: a comment and send.
+    mobile.locator("#q-overall label[class*='scale__option']:has(#overall-8)").click()
+    mobile.get_by_role("button", name="Next").click()
     mobile.get_by_role("button", name="Send my answers").click()
     expect(mobile.get_by_role("heading", level=1)).to_contain_text("Thank you")
     phone.close()

@@ -124,3 +124,10 @@ def test_the_week_page_query_count_does_not_grow_with_goals(
     with django_assert_max_num_queries(len(first.captured_queries)):
         html = client.get(reverse("diary:week")).content.decode()
     assert "Goal rating due" not in html or "Mere" in html
+
+
+def test_the_week_page_says_it_shows_conferences_and_goal_ratings(practitioner):
+    client = Client()
+    client.force_login(practitioner)
+    html = client.get(reverse("diary:week")).content.decode()
+    assert "conferences planned" in html and "goal ratings due" in html

@@ -27,6 +27,33 @@ from hononga.core.errors import PracticeError
 from hononga.core.request import AuthedRequest
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The cookie Django's LocaleMiddleware reads, set as Django's own switcher sets it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also gives the person the language they chose last time (saved by
+    the switcher, set_language_view): on a new device, or after someone else used this one, the
+    pages after login are in their language."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language in {code for code, _name in settings.LANGUAGES}:
+            set_language_cookie(response, language)
+        return response
+
+
 def _token_needs_code(request: AuthedRequest) -> bool:
     """A token outlives the session: with a second factor, making one needs a fresh code."""
     return second_factor.has_second_factor(request.user) and not second_factor.verified_recently(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from hononga.conftest import client_for
+from hononga.factories import TEST_PASSWORD
 
 LOCALE = Path(settings.BASE_DIR) / "hononga" / "locale" / "mi" / "LC_MESSAGES"
 
@@ -54,3 +55,35 @@ def test_the_switcher_is_a_csrf_protected_post_form(db):
 def test_an_unknown_language_is_ignored(practitioner_client):
     practitioner_client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     assert 'lang="en"' in practitioner_client.get("/").content.decode()
+
+
+def test_logging_in_gives_the_person_the_language_they_chose_last_time(practitioner):
+    # They chose te reo Māori on another device; this one has never seen them.
+    practitioner.language = "mi"
+    practitioner.save(update_fields=["language"])
+    client = Client()
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "practitioner", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "mi"
+    page = client.get("/").content.decode()
+    assert 'lang="mi"' in page
+    assert "Kāinga" in page
+
+
+def test_logging_in_after_someone_else_switched_this_device_gives_back_english(practitioner):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "mi", "next": "/accounts/login/"})
+    client.post("/accounts/login/", {"username": "practitioner", "password": TEST_PASSWORD})
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_a_failed_login_leaves_the_language_alone(practitioner):
+    practitioner.language = "mi"
+    practitioner.save(update_fields=["language"])
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "practitioner", "password": "nope"})
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert 'lang="en"' in response.content.decode()

@@ -791,29 +791,46 @@ def fgc_stage_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conference_date_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The date the conference is planned for, set where it is prepared (the process page)."""
+    """The date the conference is planned for, set where it is prepared (the process page). A
+    refused date is shown beside the field, with what was typed, on the process page."""
     process = _process_for_writer(request, pk)
     form = ConferenceDateForm(request.POST)
-    try:
-        if not form.is_valid():
-            message = _("Enter the date as a day, month and year, for example 28/02/2027.")
-            raise PracticeError(message)
-        services.process_plan_conference(
-            actor=request.user,
-            process_id=process.pk,
-            expected_version=form.cleaned_data["version"],
-            planned_on=form.cleaned_data["conference_planned_on"],
-            request=request,
-        )
-    except ConflictError:
-        messages.error(
-            request, _("Someone changed this process since you opened it. Check and try again.")
-        )
-    except PracticeError as error:
-        messages.error(request, error.message)
+    status = 200
+    if not form.is_valid():
+        if "conference_planned_on" in form.errors:
+            form.errors["conference_planned_on"] = form.error_class(
+                [_("Enter the date as a day, month and year, for example 28/02/2027.")]
+            )
+        if "version" in form.errors:
+            del form.errors["version"]
+            form.add_error(None, _("This page is out of date. Reload it and try again."))
+        status = 422
     else:
-        messages.success(request, _("The planned conference date was saved."))
-    return redirect(reverse("restorative:process", args=[process.pk]) + "#conference-title")
+        try:
+            services.process_plan_conference(
+                actor=request.user,
+                process_id=process.pk,
+                expected_version=form.cleaned_data["version"],
+                planned_on=form.cleaned_data["conference_planned_on"],
+                request=request,
+            )
+        except ConflictError:
+            messages.error(
+                request,
+                _("Someone changed this process since you opened it. Check and try again."),
+            )
+        except PracticeError as error:
+            status = error.status
+            for message in error.errors.get("conference_planned_on") or [error.message]:
+                form.add_error("conference_planned_on", message)
+        else:
+            messages.success(request, _("The planned conference date was saved."))
+    if status == 200:
+        return redirect(reverse("restorative:process", args=[process.pk]) + "#conference-title")
+    context = _process_context(request, process)
+    context["conference_form"] = form
+    context["typed_conference_date"] = request.POST.get("conference_planned_on", "")[:40]
+    return render(request, "restorative/process.html", context, status=status)
 
 
 # --- Agreement --------------------------------------------------------------------------------

@@ -71,6 +71,32 @@ def test_bad_dates_and_stale_versions_are_refused_with_clear_messages(
     assert process.conference_planned_on is None
 
 
+def test_a_refused_date_is_shown_beside_the_field_with_what_was_typed(
+    facilitator_client: Client, process: RestorativeProcess
+) -> None:
+    url = reverse("restorative:conference_date", args=[process.pk])
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = facilitator_client.post(
+        url, {"conference_planned_on": past, "version": process.version}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    field = html[
+        html.index('<div class="field field--error"><label for="id_conference_planned_on">') :
+    ]
+    field = field[: field.index("</div>")]
+    assert "The planned date is in the past." in field
+    assert 'aria-invalid="true"' in field
+    assert f'value="{past}"' in field
+    # The problem is named at the conference form, which takes the focus, and links to the field.
+    assert 'href="#id_conference_planned_on"' in html
+    missing_version = facilitator_client.post(url, {"conference_planned_on": past})
+    assert missing_version.status_code == 422
+    assert "This page is out of date. Reload it and try again." in missing_version.content.decode()
+    process.refresh_from_db()
+    assert process.conference_planned_on is None
+
+
 def test_only_the_facilitator_before_the_conference_is_held(
     practitioner: User,
     practitioner_client: Client,

@@ -106,3 +106,82 @@ def test_a_goal_is_set_rated_on_a_phone_and_seen_beside_the_relationship(
     axe_check(page, "goals-detail")
     page.get_by_role("link", name="Rate together now").click()
     axe_check(page, "goals-rate-in-session")
+
+
+@pytest.fixture
+def reachable(setting):
+    """Hine has a goal, a mobile number and agreed to be texted."""
+    from hononga.goals.tests import factories as gf
+    from hononga.messaging.tests.conftest import give_consent as give_channel_consent
+    from hononga.relationships.models import ConsentPurpose
+
+    hine = setting["hine"]
+    hine.phone = "021 123 4567"
+    hine.save()
+    give_channel_consent(hine, ConsentPurpose.CONTACT_TEXT, setting["aroha"])
+    setting["goal"] = gf.goal(setting["whanau"], hine, "Get my learner licence")
+    return setting
+
+
+def test_the_device_is_handed_over_for_ratings_and_only_the_password_gives_it_back(
+    page: Page, live_server, reachable
+):
+    base = live_server.url
+    whanau, hine = reachable["whanau"], reachable["hine"]
+    login(page, base, "aroha", TEST_PASSWORD)
+    page.goto(f"{base}/goals/{reachable['goal'].pk}/")
+    page.get_by_role("link", name="Rate together now").click()
+    handover = page.locator("section:has(#handover-title)")
+    handover.get_by_label("Faces (for a child)").check()
+    handover.get_by_role("button", name="Hand over").click()
+    # Only the rating form: no navigation, nobody's records, a way to give the device back.
+    expect(page.get_by_text("“Get my learner licence”")).to_be_visible()
+    expect(page.get_by_role("link", name="Give back to Aroha")).to_be_visible()
+    assert page.locator("nav a:has-text('Whānau')").count() == 0
+    axe_check(page, "goals-handover-form")
+    page.goto(f"{base}/whanau/{whanau.pk}/")  # trying to look behind the form
+    assert "Kōwhai whānau" not in page.content()
+    page.goto(f"{base}/goals/hand-over/")
+    page.locator(f"label[class*='scale__option']:has(#goal-{reachable['goal'].pk}-6)").click()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    axe_check(page, "goals-handover-thanks")
+    page.get_by_role("link", name="Give the device back").click()
+    page.get_by_label("Password").fill("not-her-password")
+    page.get_by_role("button", name="Sign back in").click()
+    expect(page.locator(".error-message")).to_contain_text("That is not the password")
+    axe_check(page, "goals-handover-leave-error")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign back in").click()
+    expect(page.locator(".messages")).to_contain_text("The ratings were saved. Welcome back.")
+    rating = reachable["goal"].ratings.get()
+    assert (rating.value, rating.rated_by_id, rating.channel) == (6, hine.pk, "in_session")
+
+
+def test_a_goal_link_is_sent_by_text_and_its_delivery_shown(page: Page, live_server, reachable):
+    from hononga.messaging.models import Message, MessageStatus
+    from hononga.tasks.runner import Worker
+
+    base = live_server.url
+    whanau = reachable["whanau"]
+    login(page, base, "aroha", TEST_PASSWORD)
+    page.goto(f"{base}/whanau/{whanau.pk}/")
+    page.locator("section:has(#plan-title)").get_by_role(
+        "link", name="Send a link to rate goals"
+    ).click()
+    page.get_by_label("Who is the link for?").select_option(label="Hine Kōwhai")
+    expect(page.get_by_label("Hononga sends it by text message to their mobile")).to_be_checked()
+    page.get_by_role("button", name="Make the link").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "The link is on its way to Hine by text message."
+    )
+    links = page.locator("section:has(#goal-links-title)")
+    expect(links).to_contain_text("By text message, by Aroha")
+    expect(links.locator(".delivery")).to_have_text("Queued")
+    axe_check(page, "goals-link-sent")
+    assert Worker().run_pending() >= 1  # the task worker sends it
+    message = Message.objects.get()
+    assert message.status == MessageStatus.SENT and message.to == "+64211234567"
+    assert "/g/" in message.body_text
+    page.reload()
+    expect(links.locator(".delivery")).to_have_text("Sent")

@@ -14,7 +14,7 @@ by region.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -38,6 +38,9 @@ from hononga.restorative.models import (
     State,
 )
 from hononga.whanau.models import Allocation, Whanau, WhanauStatus
+
+if TYPE_CHECKING:
+    from hononga.measures import rollup
 
 Level = Literal["team", "region", "agency"]
 # A page's groups; and the rollup's (rollup.py): the agency by region and team at once, and by
@@ -511,26 +514,28 @@ def table(
     measures: list[Measure] | None = None,
     total_label: str = "",
     current_only: bool = False,
-    stored: bool = False,
+    stored: "bool | rollup.Reader" = False,
 ) -> Table:
     """Figures for the population and (if `groups` is given) each of its groups, in the order
     given (name order: never a league table). `current_only`: just the figures about today
     (`period` must then be the current one). `stored`: from the rollup the scheduled job worked
     out (rollup.py; `Table.as_of` says when), not counted now — the same figures_from, so the
-    same rounding, suppression and rules."""
+    same rounding, suppression and rules; a rollup.Reader reads what a page's tables need at
+    once."""
     today = today or timezone.localdate()
     chosen = measures or MEASURES
     if current_only:
         chosen = [m for m in chosen if m.current]
     result = Table(
-        scope=scope, period=period, confidential=confidential, measures=chosen, stored=stored
+        scope=scope, period=period, confidential=confidential, measures=chosen, stored=bool(stored)
     )
     grouped = groups is not None and group is not None
     row_measures = [m for m in chosen if m.per_practitioner] if group == "practitioner" else chosen
     if stored:
         from hononga.measures import rollup
 
-        found = rollup.read(scope.level, scope.id, period, group if grouped else None)
+        read = stored.read if isinstance(stored, rollup.Reader) else rollup.read
+        found = read(scope.level, scope.id, period, group if grouped else None)
         if found is None:
             for key, label in groups or []:
                 cell = f"{group}:{key}"

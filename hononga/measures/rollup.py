@@ -135,44 +135,118 @@ class Stored:
     as_of: datetime  # when the job worked this period out
 
 
+Ask = tuple[str, int | None, str, str | None]  # level, scope id, period key, group
+
+
+def _wanted(ask: Ask) -> Q:
+    """The stored rows one population (and its groups) is summed from."""
+    level, scope_id, key, group = ask
+    if group == "practitioner":
+        # The team's practitioners, and the team's whānau-level rows for its total.
+        return Q(period=key) & (
+            Q(kind=RollupKind.TEAM_PRACTITIONER, first=scope_id)
+            | Q(kind=RollupKind.REGION_TEAM, second=scope_id)
+        )
+    if level == "team":
+        return Q(period=key, kind=RollupKind.REGION_TEAM, second=scope_id)
+    if level == "region":
+        return Q(period=key, kind=RollupKind.REGION_TEAM, first=scope_id)
+    return Q(period=key, kind=RollupKind.REGION_TEAM)
+
+
+def _belongs(row: MeasureRollup, ask: Ask) -> bool:
+    """The same test as _wanted, on a row already read."""
+    level, scope_id, key, group = ask
+    if row.period != key or row.kind == RollupKind.PERIOD:
+        return False
+    if group == "practitioner":
+        return (row.kind == RollupKind.TEAM_PRACTITIONER and row.first == scope_id) or (
+            row.kind == RollupKind.REGION_TEAM and row.second == scope_id
+        )
+    if row.kind != RollupKind.REGION_TEAM:
+        return False
+    if level == "team":
+        return row.second == scope_id
+    if level == "region":
+        return row.first == scope_id
+    return True
+
+
+def _stored(ask: Ask, found: list[MeasureRollup], as_of: datetime) -> Stored:
+    group = ask[3]
+    rows: dict[Any, dict[str, Any]] = {}
+    if group == "practitioner":
+        total: dict[str, Any] = {}
+        for row in found:
+            if row.kind == RollupKind.TEAM_PRACTITIONER:
+                add(rows.setdefault(row.second, {}), row.counts)
+            else:
+                add(total, row.counts)
+        return Stored(rows=rows, total=total, as_of=as_of)
+    if group is not None:
+        for row in found:
+            key = row.second if group == "team" else row.first
+            add(rows.setdefault(key, {}), row.counts)
+    return Stored(rows=rows, total=_sum(r.counts for r in found), as_of=as_of)
+
+
+def read_all(asks: list[Ask]) -> list[Stored | None]:
+    """The stored counts for several populations (each with its groups, or None when its
+    period has not been worked out yet), in two queries whatever their number: the periods'
+    markers, then every row any of them is summed from."""
+    if not asks:
+        return []
+    markers = dict(
+        MeasureRollup.objects.filter(
+            kind=RollupKind.PERIOD, period__in=sorted({ask[2] for ask in asks})
+        )
+        .order_by("period", "-pk")  # (the first marker written, should a period have two)
+        .values_list("period", "computed_at")
+    )
+    ready = [ask for ask in asks if ask[2] in markers]
+    rows: list[MeasureRollup] = []
+    if ready:
+        wanted = Q()
+        for ask in ready:
+            wanted |= _wanted(ask)
+        rows = list(
+            MeasureRollup.objects.filter(wanted).only("period", "kind", "first", "second", "counts")
+        )
+    return [
+        _stored(ask, [row for row in rows if _belongs(row, ask)], markers[ask[2]])
+        if ask[2] in markers
+        else None
+        for ask in asks
+    ]
+
+
 def read(
     level: str, scope_id: int | None, period: periods.Period, group: str | None
 ) -> Stored | None:
     """The stored counts for a population (and its groups), or None when the period has not
     been worked out yet. Two queries: the period's marker, then its rows."""
-    marker = (
-        MeasureRollup.objects.filter(period=period.key, kind=RollupKind.PERIOD)
-        .only("computed_at")
-        .first()
-    )
-    if marker is None:
-        return None
-    rows: dict[Any, dict[str, Any]] = {}
-    if group == "practitioner":
-        # The team's practitioners, and the team's whānau-level rows for its total.
-        found = MeasureRollup.objects.filter(
-            Q(kind=RollupKind.TEAM_PRACTITIONER, first=scope_id)
-            | Q(kind=RollupKind.REGION_TEAM, second=scope_id),
-            period=period.key,
-        )
-        total: dict[str, Any] = {}
-        for row in found.only("kind", "first", "second", "counts"):
-            if row.kind == RollupKind.TEAM_PRACTITIONER:
-                add(rows.setdefault(row.second, {}), row.counts)
-            else:
-                add(total, row.counts)
-        return Stored(rows=rows, total=total, as_of=marker.computed_at)
-    query = MeasureRollup.objects.filter(period=period.key, kind=RollupKind.REGION_TEAM)
-    if level == "team":
-        query = query.filter(second=scope_id)
-    elif level == "region":
-        query = query.filter(first=scope_id)
-    all_rows = list(query.only("first", "second", "counts"))
-    if group is not None:
-        for row in all_rows:
-            key = row.second if group == "team" else row.first
-            add(rows.setdefault(key, {}), row.counts)
-    return Stored(rows=rows, total=_sum(r.counts for r in all_rows), as_of=marker.computed_at)
+    return read_all([(level, scope_id, period.key, group)])[0]
+
+
+class Reader:
+    """Reads every population a page asks for at once (two queries, read_all), on first use;
+    anything it was not told about is read on its own."""
+
+    def __init__(self, asks: Iterable[tuple[str, int | None, periods.Period, str | None]]):
+        self.asks: list[Ask] = [
+            (level, scope_id, period.key, group) for level, scope_id, period, group in asks
+        ]
+        self.found: dict[Ask, Stored | None] | None = None
+
+    def read(
+        self, level: str, scope_id: int | None, period: periods.Period, group: str | None
+    ) -> Stored | None:
+        if self.found is None:
+            self.found = dict(zip(self.asks, read_all(self.asks), strict=True))
+        ask = (level, scope_id, period.key, group)
+        if ask in self.found:
+            return self.found[ask]
+        return read(level, scope_id, period, group)
 
 
 def latest_run() -> datetime | None:

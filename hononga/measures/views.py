@@ -139,7 +139,16 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
     practitioners: list[User] = checkin_selectors.attention_practitioners(user=user, team=team)
     groups = [(p.pk, p.display_name) for p in practitioners]
     scope = compute.Scope("team", team.pk)
-    # Every figure from the rollup the scheduled job works out (rollup.py), as of its last run.
+    # Every figure from the rollup the scheduled job works out (rollup.py), as of its last run;
+    # the three tables' stored rows read at once (the figures about today: this month's, as
+    # long as the job has run since it began).
+    reader = rollup.Reader(
+        [
+            ("team", team.pk, period, "practitioner"),
+            ("team", team.pk, period.previous(), None),
+            ("team", team.pk, periods.period_of("month", today), "practitioner"),
+        ]
+    )
     current = compute.table(
         scope,
         period,
@@ -148,9 +157,11 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         confidential=False,
         today=today,
         total_label=team.name,
-        stored=True,
+        stored=reader,
     )
-    previous = compute.table(scope, period.previous(), confidential=False, today=today, stored=True)
+    previous = compute.table(
+        scope, period.previous(), confidential=False, today=today, stored=reader
+    )
     # Figures about today (open whānau, processes by stage, overdue items), whatever the period:
     # those of the day of the job's last run.
     as_of = current.as_of or rollup.latest_run()
@@ -162,7 +173,7 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         confidential=False,
         today=today,
         current_only=True,
-        stored=True,
+        stored=reader,
     )
     # The team's attention list: counts per practitioner, and the first page with reasons.
     items = checkin_selectors.attention_items(user=user, team=team, today=today)
@@ -244,6 +255,9 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
         groups = [(t.pk, t.name) for t in region.teams.order_by("name", "pk")]
         group = "team"
         total_label = region.name
+    reader = rollup.Reader(
+        [(scope.level, scope.id, period, group), (scope.level, scope.id, period.previous(), group)]
+    )
     current = compute.table(
         scope,
         period,
@@ -252,7 +266,7 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
         confidential=True,
         today=today,
         total_label=total_label,
-        stored=True,
+        stored=reader,
     )
     previous = compute.table(
         scope,
@@ -262,7 +276,7 @@ def _lead_page(request: AuthedRequest, region: Region | None) -> HttpResponse:
         confidential=True,
         today=today,
         total_label=total_label,
-        stored=True,
+        stored=reader,
     )
     if request.GET.get("format") == "csv" and status == 200:
         return _csv(request, current, previous, region)

@@ -1,9 +1,11 @@
-"""The pages and API lists that practitioners, supervisors and facilitators open every day, on
-generated data: what `bench/scale.py` times and the tests hold to a flat query count."""
+"""The pages and API lists that practitioners, supervisors, facilitators and practice leads
+open every day, on generated data: what `bench/scale.py` times and the tests hold to a flat
+query count."""
 
 from dataclasses import dataclass
 
 from hononga.accounts.models import Role, User
+from hononga.core.models import Region
 from hononga.goals.models import Goal, GoalStatus
 from hononga.restorative.models import RestorativeProcess
 from hononga.whanau.models import Allocation
@@ -72,6 +74,14 @@ def daily_pages() -> list[Page]:
             Page("supervisor attention list", "/check-ins/attention/", boss),
             # Precomputed by the daily job (`hononga goals learn`); the team's scatter.
             Page("learning page (team)", "/goals/learning/", boss),
+            # Figures from the rollup (`hononga measures rollup`), the attention list live.
+            Page("team figures", f"/figures/teams/{team.pk if team else 0}/", boss),
+            Page(
+                "API measures (team)",
+                f"/api/v1/measures?level=team&id={team.pk if team else 0}",
+                boss,
+                api=True,
+            ),
         ]
     if facilitator is not None:
         process = RestorativeProcess.objects.filter(facilitator=facilitator).order_by("pk").first()
@@ -86,4 +96,11 @@ def daily_pages() -> list[Page]:
     if User.objects.filter(username="syn-lead").exists():
         # The agency's figures, binned, as a practice lead sees them.
         pages.append(Page("learning page (agency)", "/goals/learning/", "syn-lead"))
+        # Figures from the rollup, rounded and suppressed: the agency by region, a region by team.
+        region = Region.objects.order_by("pk").first()
+        pages += [
+            Page("agency figures", "/figures/", "syn-lead"),
+            Page("region figures", f"/figures/regions/{region.pk if region else 0}/", "syn-lead"),
+            Page("API measures (agency)", "/api/v1/measures?level=agency", "syn-lead", api=True),
+        ]
     return pages

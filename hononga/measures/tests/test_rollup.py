@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hononga.accounts.models import Team, User
@@ -208,3 +210,23 @@ def test_the_pages_read_a_bounded_number_of_queries(
         assert supervisor_client.get(f"/figures/teams/{team_north.pk}/").status_code == 200
     with django_assert_max_num_queries(20):
         assert lead.get("/figures/?kind=quarter&period=2026-Q3").status_code == 200
+
+
+@pytest.mark.usefixtures("rolled_up")
+def test_a_page_reads_its_stored_figures_in_two_queries(
+    supervisor_client: Client, team_north: Team, practice_lead: User
+) -> None:
+    """The team page's three tables (the period by practitioner, the period before, today) and
+    the lead pages' two (the period, the period before) each read the rollup once: the
+    periods' markers, then the rows."""
+    lead = client_for(practice_lead)
+    for client, url in [
+        (supervisor_client, f"/figures/teams/{team_north.pk}/"),
+        (lead, "/figures/?kind=quarter&period=2026-Q3"),
+        (lead, f"/figures/regions/{team_north.region_id}/"),
+    ]:
+        client.get(url)  # the session settles
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = [q["sql"] for q in queries.captured_queries if "measures_measurerollup" in q["sql"]]
+        assert len(read) == 2, (url, read)

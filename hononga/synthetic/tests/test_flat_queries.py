@@ -12,6 +12,7 @@ from hononga.accounts.services import token_create
 from hononga.contacts.models import Contact
 from hononga.goals import learning
 from hononga.goals.models import Goal
+from hononga.measures import rollup
 from hononga.synthetic.generator import Size, generate
 from hononga.synthetic.pages import daily_pages
 from hononga.whanau import access
@@ -43,13 +44,16 @@ def _query_counts() -> dict[str, int]:
 def test_query_counts_do_not_grow_with_the_data():
     generate(Size("smaller", 30), seed=3)
     learning.rebuild()  # the daily job behind the learning page
+    rollup.run()  # the scheduled job behind the figures pages
     small = _query_counts()
     contacts_small = Contact.objects.count()
     goals_small = Goal.objects.count()
     # The whānau page with goals shows a plan with rated goals.
     assert "whānau page with goals" in small and "learning page (agency)" in small
+    assert {"team figures", "agency figures", "region figures", "API measures (team)"} <= set(small)
     generate(Size("bigger", 160), seed=3, replace=True)
     learning.rebuild()
+    rollup.run()
     assert Goal.objects.count() > 3 * goals_small
     assert Contact.objects.count() > 3 * contacts_small
     big = _query_counts()

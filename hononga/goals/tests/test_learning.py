@@ -4,6 +4,7 @@ suppression, and who may see what."""
 
 import random
 import re
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -35,6 +36,18 @@ def test_the_correlation_and_its_fisher_interval_match_scipy() -> None:
     assert ours.r == pytest.approx(expected.statistic, abs=1e-12)
     assert ours.low == pytest.approx(low, abs=1e-9)
     assert ours.high == pytest.approx(high, abs=1e-9)
+
+
+def test_practitioners_who_differ_no_more_than_chance_do_not_fill_the_log() -> None:
+    # The between-practitioner variance at its boundary (statsmodels: "Random effects
+    # covariance is singular"): the daily job said so once per fit, thousands of lines a night.
+    rng = random.Random(0)
+    rows = [(x := rng.uniform(4, 10), 0.5 * x + rng.gauss(0, 1), i % 6) for i in range(30)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = learning.fit_model(rows)
+    assert [str(w.message) for w in caught] == []
+    assert result.status == "degenerate" and result.groups == 6
 
 
 def test_no_correlation_from_too_few_or_constant_values() -> None:

@@ -118,6 +118,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with drop-down lists written in Python (the same HTML, without two
+# template includes per option): hononga/core/renderers.py.
+FORM_RENDERER = "hononga.core.renderers.FormRenderer"
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {

@@ -17,7 +17,7 @@ def banner(request: HttpRequest, whanau: Any) -> str:
     advisory = selectors.active_for_whanau(whanau)
     if advisory is None:
         return ""
-    can_plan = access.can_edit_whanau(request.user, whanau)
+    can_plan = access.whanau_access(request, whanau).can_edit
     return render_to_string(
         "advisories/_banner.html",
         {"advisory": advisory, "whanau": whanau, "can_plan": can_plan},
@@ -29,7 +29,7 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     advisory = selectors.active_for_whanau(whanau)
     if advisory is None:
         return ""
-    can_plan = access.can_edit_whanau(request.user, whanau)
+    can_plan = access.whanau_access(request, whanau).can_edit
     return render_to_string(
         "advisories/_whanau_panel.html",
         {"advisory": advisory, "whanau": whanau, "can_plan": can_plan},

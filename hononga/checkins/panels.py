@@ -107,15 +107,10 @@ def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> s
         return ""
     shown = rows[:LIST_LIMIT]
     latest = selectors.latest_checkins_for_relationships([r.pk for r in shown])
-    is_writer = getattr(request.user, "role", None) in whanau_access.CASE_WRITER_ROLES
-    writable: dict[int, bool] = {}
     items = []
     for relationship in shown:
-        if relationship.whanau_id not in writable:
-            writable[relationship.whanau_id] = is_writer and (
-                relationship.whanau.archived_at is None
-                and relationship_access.can_edit_relationship(request.user, relationship)
-            )
+        # Decided once per whānau for the request (the whānau page has decided it already).
+        can_write = whanau_access.whanau_access(request, relationship.whanau).can_write
         summary = latest.get(relationship.pk)
         items.append(
             {
@@ -124,7 +119,7 @@ def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> s
                 "worker": practitioner_side(relationship),
                 "score": summary.score if summary is not None else None,
                 "flags": summary.flags if summary is not None else (),
-                "can_write": writable[relationship.whanau_id],
+                "can_write": can_write,
             }
         )
     return render_to_string(
@@ -136,9 +131,7 @@ def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> s
 
 def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     """The whānau page: each practitioner relationship's latest check-in, with links."""
-    relationships = relationship_access.relationships_for_user(request.user).filter(
-        whanau_id=whanau.pk
-    )
+    relationships = relationship_access.relationships_in_whanau(request, whanau)
     return _list_panel(request, relationships, title_id=f"checkins-whanau-{whanau.pk}")
 
 

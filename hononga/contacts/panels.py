@@ -2,20 +2,27 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from hononga.accounts.models import Role
 from hononga.contacts import selectors
+from hononga.contacts.models import Contact
 from hononga.whanau import access
 
 PANEL_LIMIT = 10
 
 
 def _render(
-    request: HttpRequest, *, title: str, filters: selectors.ContactFilters, **extra: Any
+    request: HttpRequest,
+    *,
+    title: str,
+    filters: selectors.ContactFilters,
+    visible: QuerySet[Contact] | None = None,
+    **extra: Any,
 ) -> str:
-    contacts = selectors.contact_list(user=request.user, filters=filters)
+    contacts = selectors.contact_list(user=request.user, filters=filters, visible=visible)
     recent = list(contacts[: PANEL_LIMIT + 1])
     return render_to_string(
         "contacts/_panel.html",
@@ -31,15 +38,12 @@ def _render(
 
 
 def whanau_panel(request: HttpRequest, whanau: Any) -> str:
-    can_record = (
-        getattr(request.user, "role", None) in access.CASE_WRITER_ROLES
-        and whanau.archived_at is None
-        and access.can_edit_whanau(request.user, whanau)
-    )
+    can_record = access.whanau_access(request, whanau).can_write
     return _render(
         request,
         title="whanau",
         filters=selectors.ContactFilters(whanau=whanau.pk),
+        visible=selectors.contacts_in_whanau(request, whanau),
         record_whanau=whanau if can_record else None,
         list_query=f"whanau={whanau.pk}",
     )

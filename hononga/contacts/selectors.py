@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
 from django.utils import timezone
 
 from hononga.accounts.models import Role, Team, User
@@ -36,6 +37,15 @@ STAFF_ROLES = {Role.PRACTITIONER, Role.FACILITATOR, Role.SUPERVISOR}
 def contacts_for_user(user: Any) -> QuerySet[Contact]:
     """Contacts of every whānau the user may see (archived contacts included)."""
     return Contact.objects.filter(whanau__in=access.whanau_for_user(user).values("pk"))
+
+
+def contacts_in_whanau(request: HttpRequest, whanau: Whanau) -> QuerySet[Contact]:
+    """One whānau's contacts that the request's user may see: all of them when they may see the
+    whānau (decided once for the request), none otherwise. The same rows as
+    `contacts_for_user(user).filter(whanau_id=whanau.pk)`, without its access subquery."""
+    if not access.whanau_access(request, whanau).can_see:
+        return Contact.objects.none()
+    return Contact.objects.filter(whanau_id=whanau.pk)
 
 
 def get_contact_for_user(user: Any, pk: Any) -> Contact:
@@ -73,8 +83,12 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def contact_list(*, user: Any, filters: ContactFilters) -> QuerySet[Contact]:
-    contacts = contacts_for_user(user)
+def contact_list(
+    *, user: Any, filters: ContactFilters, visible: QuerySet[Contact] | None = None
+) -> QuerySet[Contact]:
+    """The contacts the user may see that match the filters. `visible` stands for
+    `contacts_for_user(user)` when the caller has already narrowed it (`contacts_in_whanau`)."""
+    contacts = contacts_for_user(user) if visible is None else visible
     if not filters.include_archived:
         contacts = contacts.filter(archived_at__isnull=True)
     if filters.whanau:

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from hononga.checkins.panels import _practitioner_side_q
 from hononga.goals import selectors, services, side_by_side
 from hononga.relationships import access as relationship_access
+from hononga.whanau import access as whanau_access
 
 
 def whanau_panel(request: HttpRequest, whanau: Any) -> str:
@@ -15,8 +16,8 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     relationship's score beside the person's outcomes on one time axis."""
     plan = selectors.whanau_plan(whanau)
     relationships = list(
-        relationship_access.relationships_for_user(request.user)
-        .filter(whanau_id=whanau.pk, archived_at__isnull=True, ended__isnull=True)
+        relationship_access.relationships_in_whanau(request, whanau)
+        .filter(archived_at__isnull=True, ended__isnull=True)
         .filter(_practitioner_side_q())
         .select_related("person_a__user", "person_b__user")
         .order_by("id")[: side_by_side.MAX_RELATIONSHIPS]
@@ -26,7 +27,7 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
         {
             "whanau": whanau,
             "plan": plan,
-            "can_write": services.can_write(request.user, whanau),
+            "can_write": whanau_access.whanau_access(request, whanau).can_write,
             "usual": services.USUAL_ACTIVE_GOALS,
             "charts": side_by_side.side_by_side(relationships),
         },

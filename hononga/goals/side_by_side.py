@@ -7,6 +7,7 @@ A fixed number of queries for a page, whatever the history: the relationships sh
 check-ins in the window, the holders' goals with ratings in the window, and the contacts.
 """
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,22 +42,51 @@ class Series:
     dots: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(eq=False)
+class WorkerContacts:
+    """One worker's contacts with one whānau over the window: the marks on the time axis and
+    their rows in the table. The same on every chart of that worker in the whānau (a whānau page
+    shows up to six charts, often all with one worker), so made once and shared; the template
+    tags keep what they drew from them in `drawn`, to draw it once too."""
+
+    marks: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    drawn: dict[Any, Any] = field(default_factory=dict)
+
+
 @dataclass
 class SideBySide:
     relationship: Relationship
     member: Any
     worker: Any
     series: list[Series]
-    marks: list[dict[str, Any]]
+    contacts: WorkerContacts
     ticks: list[dict[str, Any]]
     flags: tuple[str, ...]
-    rows: list[dict[str, Any]]  # the same numbers as a table
+    series_rows: list[dict[str, Any]]  # the series' points as table rows, by time
     width: int = WIDTH
     height: int = HEIGHT
 
     @property
     def time_to_talk(self) -> bool:
         return TALK in self.flags
+
+    @property
+    def marks(self) -> list[dict[str, Any]]:
+        return self.contacts.marks
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The same numbers as a table, by time: each series' points, then the contacts (a
+        point and a contact at the same moment in that order)."""
+        # Both lists are by time already; merging them keeps each list's order and puts the
+        # series' row first at the same moment, as sorting them joined would.
+        return list(heapq.merge(self.series_rows, self.contacts.rows, key=_at))
+
+
+def _at(row: dict[str, Any]) -> datetime:
+    moment: datetime = row["at"]
+    return moment
 
 
 def _scale(start: datetime, end: datetime) -> Any:
@@ -138,6 +168,7 @@ def side_by_side(
             ticks.append({"x": x(month), "label": timezone.localtime(month).strftime("%b")})
         month = (month + timedelta(days=32)).replace(day=1)
     result = []
+    by_worker: dict[tuple[int, int | None], WorkerContacts] = {}
     for relationship, member, worker in pairs:
         own = [c for c in checkins if c.relationship_id == relationship.pk and c.mean is not None]
         series = [
@@ -158,31 +189,36 @@ def side_by_side(
         for s in series:
             s.polyline = " ".join(f"{x(t)},{_y(v)}" for t, v in s.points)
             s.dots = [{"x": x(t), "y": _y(v), "value": v, "at": t} for t, v in s.points]
-        marks = [
-            {
-                "x": x(c["occurred_at"]),
-                "letter": QUADRANT_LETTERS.get(c["quadrant"], "?"),
-                "quadrant": c["quadrant"],
-                "at": c["occurred_at"],
-            }
-            for c in contacts
-            if c["whanau_id"] == relationship.whanau_id and c["practitioner_id"] == worker.user_id
-        ]
+        key = (relationship.whanau_id, worker.user_id)
+        if key not in by_worker:
+            marks = [
+                {
+                    "x": x(c["occurred_at"]),
+                    "letter": QUADRANT_LETTERS.get(c["quadrant"], "?"),
+                    "quadrant": c["quadrant"],
+                    "at": c["occurred_at"],
+                }
+                for c in contacts
+                if (c["whanau_id"], c["practitioner_id"]) == key
+            ]
+            by_worker[key] = WorkerContacts(
+                marks=marks,
+                rows=[
+                    {"at": m["at"], "what": "contact", "label": m["quadrant"], "value": None}
+                    for m in marks
+                ],
+            )
         latest_flags = flags_of(own[-1]) if own else ()
         flags: tuple[str, ...] = ()
         if scoring.RELIABLE_DROP in latest_flags and _stalled(theirs, threshold):
             flags = (TALK,)
-        rows = sorted(
+        series_rows = sorted(
             [
                 {"at": t, "what": s.kind, "label": s.label, "value": v}
                 for s in series
                 for t, v in s.points
-            ]
-            + [
-                {"at": m["at"], "what": "contact", "label": m["quadrant"], "value": None}
-                for m in marks
             ],
-            key=lambda row: row["at"],
+            key=_at,
         )
         result.append(
             SideBySide(
@@ -190,10 +226,10 @@ def side_by_side(
                 member=member,
                 worker=worker,
                 series=series,
-                marks=marks,
+                contacts=by_worker[key],
                 ticks=ticks,
                 flags=flags,
-                rows=rows,
+                series_rows=series_rows,
             )
         )
     return result

@@ -100,17 +100,11 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     glass is)."""
     from django.db.models import Q
 
-    from hononga.accounts.models import Role
     from hononga.privacy.models import SubjectAccessRequest
+    from hononga.whanau.access import whanau_access
     from hononga.whanau.models import Membership
 
-    user = request.user
-    if (
-        getattr(user, "role", None) != Role.SUPERVISOR
-        or not user.teams.filter(  # type: ignore[union-attr]
-            pk=whanau.team_id
-        ).exists()
-    ):
+    if not whanau_access(request, whanau).supervises:
         return ""
     exports = list(
         SubjectAccessRequest.objects.filter(

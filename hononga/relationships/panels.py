@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from hononga.relationships import access, selectors, services
 from hononga.relationships.forms import ConsentForm
+from hononga.whanau import access as whanau_access
 
 PANEL_LIMIT = 10
 
@@ -41,7 +42,7 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
         {
             "whanau": whanau,
             "active": active,
-            "can_write": services.can_write(request.user, whanau),
+            "can_write": whanau_access.whanau_access(request, whanau).can_write,
         },
         request=request,
     )

@@ -11,6 +11,7 @@ facilitator (as they allocate work). Outsiders get 404 whatever exists.
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 
 from hononga.accounts.models import Role
 from hononga.core.errors import NotFound
@@ -36,6 +37,16 @@ def harms_for_user(user: Any) -> QuerySet[Harm]:
     visible = whanau_access.whanau_for_user(user).values("pk")
     facilitated = Exists(RestorativeProcess.objects.filter(harm=OuterRef("pk"), facilitator=user))
     return Harm.objects.filter(Q(whanau__in=visible) | facilitated)
+
+
+def harms_in_whanau(request: HttpRequest, whanau: Whanau) -> QuerySet[Harm]:
+    """One whānau's harms that the request's user may see: all of them when they may see the
+    whānau (decided once for the request), none otherwise — a facilitator without it sees only
+    their processes' harms, through `harms_for_user`. Here the same rows as
+    `harms_for_user(user).filter(whanau_id=whanau.pk)` for someone who sees the whānau."""
+    if not whanau_access.whanau_access(request, whanau).can_see:
+        return harms_for_user(request.user).filter(whanau_id=whanau.pk)
+    return Harm.objects.filter(whanau_id=whanau.pk)
 
 
 def _not_found() -> NotFound:

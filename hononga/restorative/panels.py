@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from hononga.accounts.models import Role
 from hononga.restorative import access, selectors
+from hononga.whanau import access as whanau_access
 
 PANEL_LIMIT = 10
 
@@ -39,8 +40,12 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     return _harms_panel(
         request,
         slot="whanau",
-        harms=selectors.harm_list(user=request.user, whanau_id=whanau.pk),
-        record_whanau=whanau if access.can_record_harm(request.user, whanau) else None,
+        harms=selectors.harm_list(
+            user=request.user,
+            whanau_id=whanau.pk,
+            visible=access.harms_in_whanau(request, whanau),
+        ),
+        record_whanau=whanau if whanau_access.whanau_access(request, whanau).can_write else None,
     )
 
 

@@ -71,8 +71,11 @@ def harm_list(
     whanau_id: int | None = None,
     person_id: int | None = None,
     relationship_id: int | None = None,
+    visible: QuerySet[Harm] | None = None,
 ) -> QuerySet[Harm]:
-    harms = access.harms_for_user(user)
+    """The harms the user may see that match; `visible` stands for `harms_for_user(user)` when
+    the caller has already narrowed it (`access.harms_in_whanau`)."""
+    harms = access.harms_for_user(user) if visible is None else visible
     if whanau_id is not None:
         harms = harms.filter(whanau_id=whanau_id)
     if person_id is not None:

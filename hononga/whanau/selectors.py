@@ -205,11 +205,13 @@ def history_rows(
 
     `records` may hold several objects' histories; each is compared with its own previous one.
     """
+    # `model.history` makes a new manager class each time it is read (simple-history's
+    # descriptor): read it once, not once per field.
+    excluded = getattr(model.history.model, "_history_excluded_fields", [])
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_HISTORY_FIELDS
-        and f.name not in getattr(model.history.model, "_history_excluded_fields", [])
+        if f.name not in HIDDEN_HISTORY_FIELDS and f.name not in excluded
     ]
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
     previous: dict[Any, Any] = {}

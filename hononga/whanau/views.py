@@ -199,10 +199,10 @@ def whanau_create_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 def whanau_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    whanau = access.get_whanau_for_user(user, pk)
+    # Who may do what here is decided once, with the whānau itself; the panels below ask the
+    # same decision (access.whanau_access) rather than each querying it again.
+    whanau, rights = access.get_whanau_for_request(request, pk)
     _view_event(request, whanau, whanau.pk, f"Viewed whānau {whanau.name}")
-    can_edit = whanau.archived_at is None and access.can_edit_whanau(user, whanau)
-    supervises = user.role == Role.SUPERVISOR and user.teams.filter(pk=whanau.team_id).exists()
     return render(
         request,
         "whanau/detail.html",
@@ -211,13 +211,12 @@ def whanau_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "members": selectors.whanau_members(whanau),
             "allocations": selectors.whanau_allocations(whanau),
             "today": timezone.localdate(),
-            "can_edit": can_edit,
-            "can_allocate": whanau.archived_at is None
-            and access.can_manage_allocations(user, whanau),
+            "can_edit": rights.can_write,
+            "can_allocate": whanau.archived_at is None and rights.can_manage_allocations,
             "glass": selectors.active_break_glass(user=user, whanau=whanau)
-            if access.needs_break_glass(user, whanau)
+            if rights.needs_break_glass
             else None,
-            "break_glass": selectors.break_glass_grants(whanau) if supervises else None,
+            "break_glass": selectors.break_glass_grants(whanau) if rights.supervises else None,
             "history": selectors.whanau_history(whanau),
         },
     )

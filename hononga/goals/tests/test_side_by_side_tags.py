@@ -50,3 +50,49 @@ def test_no_rows_says_so_in_the_active_language():
     assert "Nothing recorded in the last year." in render(chart([]))
     with translation.override("mi"):
         assert '<tr><td colspan="3">' in render(chart([]))
+
+
+def test_a_workers_contacts_are_drawn_once_and_each_chart_is_the_same_as_drawn_alone(
+    whanau, person, practitioner
+):
+    """Two relationships of one worker in a whānau: the charts share the worker's contacts, and
+    what the tags draw from them (the marks, the table with the contacts merged in by time) is
+    what drawing each chart on its own gives, in both languages."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hononga.checkins.tests import factories as f
+    from hononga.contacts.tests.factories import make_contact
+    from hononga.goals import side_by_side
+    from hononga.goals.tests import factories as gf
+
+    worker = f.staff_person(practitioner)
+    child = f.member(whanau, "Hine")
+    first = f.relationship_between(whanau, person, worker)
+    second = f.relationship_between(whanau, child, worker)
+    now = timezone.now().replace(microsecond=0)
+    for days in (200, 120, 40, 3):
+        f.checkin(first, person, answers=f.items(7), when=now - timedelta(days=days))
+    f.checkin(second, child, answers=f.items(5), when=now - timedelta(days=40))
+    goal = gf.goal(whanau, person, 'Home <b>"safe"</b>')
+    gf.rate(goal, 3, when=now - timedelta(days=100))
+    for days in (300, 120, 100, 40, 1):  # a contact at the moment of a check-in: 120, 40
+        make_contact(
+            whanau=whanau,
+            practitioner=practitioner,
+            participants=[person],
+            occurred_at=now - timedelta(days=days),
+        )
+    charts = side_by_side.side_by_side([first, second])
+    assert len(charts) == 2 and charts[0].contacts is charts[1].contacts
+    assert len(charts[0].marks) == 5
+    for chart in charts:
+        joined = [*chart.series_rows, *chart.contacts.rows]
+        assert chart.rows == sorted(joined, key=lambda row: row["at"])
+    for language in ("en", "mi"):
+        with translation.override(language):
+            for chart in charts:
+                alone = SimpleNamespace(marks=chart.marks, series=chart.series, rows=chart.rows)
+                assert render(chart) == render(alone)
+            assert charts[0].contacts.drawn  # drawn for the first chart, reused by the second

@@ -20,6 +20,15 @@ anyone's data. What it keeps true, as the services would:
 
 Sizes: national is what the agency is (50,000 whānau, 2,000 practitioners in 200 teams); large
 is 20,000 whānau; small, 1,000, fits in CI.
+
+How it is fast (bench/RESULTS.md, "Generating the national agency"): the largest tables
+(contacts, check-ins) are drawn as arrays with numpy and handed to COPY as tuples, with no dict
+per row; each chunk of 500 whānau is written by a thread on its own connection while the next is
+made (`BulkWriter.in_background`); the "created" history of contacts and check-ins and the
+contacts' participants and relationships are made by PostgreSQL (`INSERT … SELECT`) while Python
+digests and chains the audit events; secondary indexes are dropped for the load and built again
+on two connections. The same seed and the same day give the same agency (dates are relative to
+today); the numbers drawn with numpy come from their own generator seeded with the same seed.
 """
 
 import random
@@ -28,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,7 +54,7 @@ from hononga.advisories.models import (
 from hononga.checkins import scoring
 from hononga.checkins import services as checkin_services
 from hononga.checkins.instrument import ITEM_KEYS
-from hononga.checkins.models import CheckIn, Perspective
+from hononga.checkins.models import CheckIn
 from hononga.checkins.services import PAIR_WINDOW
 from hononga.contacts.models import Contact, DecisionsWith, Mode, quadrant
 from hononga.core.models import Region
@@ -62,7 +72,7 @@ from hononga.restorative.models import (
 )
 from hononga.synthetic import audit_rows
 from hononga.synthetic.goals import whanau_goals
-from hononga.synthetic.loader import BulkWriter, bulk_mode, reset_sequences
+from hononga.synthetic.loader import BulkWriter, beside, bulk_mode, reset_sequences
 from hononga.synthetic.models import SyntheticDataset
 from hononga.whanau.models import Allocation, Membership, Person, Whanau
 
@@ -210,6 +220,12 @@ class Ids:
         self.next[model] = value + 1
         return value
 
+    def block(self, model: Any, n: int) -> int:
+        """The first of `n` consecutive ids (all taken)."""
+        first = self(model)
+        self.next[model] = first + n
+        return first
+
 
 @dataclass
 class Staff:
@@ -233,15 +249,6 @@ def _at(day: date, rng: random.Random) -> datetime:
     )
 
 
-def _items(rng: random.Random, level: float) -> dict[str, int | None]:
-    values: dict[str, int | None] = {
-        key: max(0, min(10, round(rng.gauss(level, 1.2)))) for key in ITEM_KEYS
-    }
-    if rng.random() < 0.05:  # now and then a question left unanswered
-        values[rng.choice(ITEM_KEYS)] = None
-    return values
-
-
 def generate(
     size: Size,
     *,
@@ -261,6 +268,7 @@ def generate(
     dataset = SyntheticDataset.objects.create(size=size.name, seed=seed, started_at=now)
     result = Generated(dataset)
     rng = random.Random(seed)
+    nrng = numpy.random.default_rng(seed)  # the rows drawn as arrays (contacts)
     ids = Ids()
     w = BulkWriter()
     in_force = checkin_services.flag_thresholds_in_force().pk
@@ -408,10 +416,13 @@ def generate(
     progress(f"staff: {size.practitioners} practitioners in {size.teams} teams")
 
     # --- Whānau, in chunks; then the rows the database makes from them; the audit trail ------
+    cpu = [clock.process_time()]  # the generator's own CPU time, less disturbed by load
+
     def done(name: str, since: float, detail: str = "") -> None:
         seconds = clock.perf_counter() - since
+        used, cpu[0] = clock.process_time() - cpu[0], clock.process_time()
         result.timings[name] = result.timings.get(name, 0.0) + seconds
-        progress(f"{name}: {seconds:.1f} s{f' ({detail})' if detail else ''}")
+        progress(f"{name}: {seconds:.1f} s, {used:.1f} s CPU{f' ({detail})' if detail else ''}")
 
     team_region = dict(teams)
     previous_members: list[int] = []
@@ -423,47 +434,51 @@ def generate(
     first_contact, first_checkin = ids.peek(Contact), ids.peek(CheckIn)
     with bulk_mode() as bulk_timings:
         stage = clock.perf_counter()
-        for start in range(0, size.whanau, CHUNK):
-            for index in range(start, min(start + CHUNK, size.whanau)):
-                worker = practitioners[index % len(practitioners)]
-                previous_members = _whanau(
-                    w,
-                    ids,
-                    rng,
-                    audit,
-                    index,
-                    worker,
-                    practitioners,
-                    facilitators,
-                    team_region,
-                    today,
-                    now,
-                    size,
-                    in_force,
-                    advisory_region,
-                    advisory_start,
-                    previous_members,
-                )
-            with transaction.atomic():
-                w.flush()
-            if (start // CHUNK) % 10 == 9:
-                progress(
-                    f"whānau: {min(start + CHUNK, size.whanau):,} of {size.whanau:,} "
-                    f"({clock.perf_counter() - stage:.0f} s)"
-                )
+        # Each chunk is written (COPY) by a thread on its own connection while the next is made.
+        with w.in_background():
+            for start in range(0, size.whanau, CHUNK):
+                for index in range(start, min(start + CHUNK, size.whanau)):
+                    worker = practitioners[index % len(practitioners)]
+                    previous_members = _whanau(
+                        w,
+                        ids,
+                        rng,
+                        nrng,
+                        audit,
+                        index,
+                        worker,
+                        practitioners,
+                        facilitators,
+                        team_region,
+                        today,
+                        now,
+                        size,
+                        in_force,
+                        advisory_region,
+                        advisory_start,
+                        previous_members,
+                    )
+                with transaction.atomic():
+                    w.flush()
+                if (start // CHUNK) % 10 == 9:
+                    progress(
+                        f"whānau: {min(start + CHUNK, size.whanau):,} of {size.whanau:,} "
+                        f"({clock.perf_counter() - stage:.0f} s)"
+                    )
         done(
             "whanau", stage, f"{size.whanau:,} whānau with their people, check-ins, contacts, goals"
         )
+        # The rows PostgreSQL makes from those (history, contact links) beside the audit trail's
+        # digests and links, which are Python's work.
         stage = clock.perf_counter()
-        with transaction.atomic():
-            count = w.history_by_sql(Contact, since_id=first_contact)
-            count += w.history_by_sql(CheckIn, since_id=first_checkin)
-        done("history", stage, f"{count:,} history rows of contacts and check-ins, in SQL")
-        stage = clock.perf_counter()
-        with transaction.atomic():
-            count = _contact_links(w, first_contact)
-        done("contact links", stage, f"{count:,} participants and relationships, in SQL")
-        stage = clock.perf_counter()
+
+        def made_in_sql() -> tuple[int, int, float]:
+            began = clock.perf_counter()
+            history = w.history_by_sql(Contact, since_id=first_contact)
+            history += w.history_by_sql(CheckIn, since_id=first_checkin)
+            return history, _contact_links(w, first_contact), clock.perf_counter() - began
+
+        in_sql = beside(made_in_sql)
         for p in practitioners[: max(1, len(practitioners) // 4)]:
             audit.event(
                 at=now - timedelta(hours=rng.randrange(1, 72)),
@@ -471,14 +486,23 @@ def generate(
                 action="login",
                 summary="Logged in",
             )
-        with transaction.atomic():
+        with w.in_background(), transaction.atomic():
             count = audit_rows.write(w, audit)
             w.flush()
         done("audit", stage, f"{count:,} events, digested and chained")
+        stage = clock.perf_counter()
+        history, links, seconds = in_sql()
+        done(
+            "history and contact links",
+            stage,
+            f"{history:,} history rows of contacts and check-ins and {links:,} participants and "
+            f"relationships, in SQL beside the audit: {seconds:.1f} s in all",
+        )
         progress("indexes: rebuilding")
     for name, seconds in bulk_timings.items():
         result.timings[name] = seconds
         progress(f"{name}: {seconds:.1f} s")
+    cpu[0] = clock.process_time()
     stage = clock.perf_counter()
     audit_rows.checkpoint(checkpoint=checkpoint)
     reset_sequences(w.tables)
@@ -572,6 +596,7 @@ def _whanau(
     w: BulkWriter,
     ids: Ids,
     rng: random.Random,
+    nrng: numpy.random.Generator,
     audit: "audit_rows.AuditTrail",
     index: int,
     worker: Staff,
@@ -591,7 +616,8 @@ def _whanau(
     opened_days = rng.randrange(60, size.history_days)
     opened = today - timedelta(days=opened_days)
     created = _at(opened, rng)
-    closed = rng.random() < 0.1
+    # The first three whānau are open, of two people or more, with a process under way (below).
+    closed = rng.random() < 0.1 and index >= 3
     whanau_id = ids(Whanau)
     name = f"{family} whānau {index + 1}"
     w.add(
@@ -625,6 +651,8 @@ def _whanau(
         shapes.append("rangatahi")
     if rng.random() < 0.15:
         shapes.append("other_whanau")
+    if index < 3 and len(shapes) < 2:
+        shapes.append("tamariki")
     for kind in shapes:
         age = {
             "parent": rng.randrange(22, 50),
@@ -770,117 +798,37 @@ def _whanau(
     for relationship_id, member in professional:
         level = rng.uniform(6.5, 9.3)
         holders.append((member, kinds.get(member) in {"tamariki", "rangatahi"}, level))
-        rows: list[dict[str, Any]] = []
-        day = allocated + timedelta(days=rng.randrange(5, 30))
-        n = 0
-        while day <= last_day:
-            at = _at(day, rng)
-            items = _items(rng, level)
-            rows.append(
-                _checkin(
-                    ids(CheckIn),
-                    relationship_id,
-                    member,
-                    "self",
-                    "adult",
-                    items,
-                    at,
-                    worker.user_id,
-                    in_force,
-                )
-            )
-            if n % 2 == 1:
-                mirror_at = at + timedelta(days=rng.randrange(0, 5), minutes=7)
-                if mirror_at.date() <= last_day:
-                    rows.append(
-                        _checkin(
-                            ids(CheckIn),
-                            relationship_id,
-                            worker.person_id,
-                            "mirror",
-                            "mirror",
-                            _items(rng, level + 0.4),
-                            mirror_at,
-                            worker.user_id,
-                            in_force,
-                        )
-                    )
-            level = max(3.0, min(9.8, level + rng.gauss(0.05, 0.6)))
-            n += 1
-            day += timedelta(days=rng.randrange(16, 30))
-        _derive(rows)
-        for row in rows:
-            w.add(CheckIn, row, by=worker.user_id)
-            if row["answered_at"] >= recent:
-                audit.event(
-                    at=row["answered_at"],
-                    actor=(worker.user_id, worker.username),
-                    action="create",
-                    target=("checkin", row["id"]),
-                    whanau_id=whanau_id,
-                    summary="Recorded a check-in",
-                )
-
-    # Contacts: about two a week while allocated (most of the agency's rows).
-    everyone = [p for p, _k, _b in people]
-    day = allocated + timedelta(days=rng.randrange(0, 5))
-    level_support, level_control = rng.uniform(3, 8), rng.uniform(3, 8)
-    while day <= last_day:
-        at = _at(day, rng)
-        mode = MODES[rng.randrange(len(MODES))]
-        if region == advisory_region and day >= advisory_start and mode not in REMOTE:
-            mode = rng.choice(REMOTE)  # no in-person contact under the advisory unscreened
-        support = max(0, min(10, round(rng.gauss(level_support, 1.5))))
-        control = max(0, min(10, round(rng.gauss(level_control, 1.5))))
-        contact_id = ids(Contact)
-        w.add(
-            Contact,
-            {
-                "id": contact_id,
-                "whanau_id": whanau_id,
-                "practitioner_id": worker.user_id,
-                "occurred_at": at,
-                "mode": mode,
-                "purpose": PURPOSES[rng.randrange(len(PURPOSES))],
-                "note": "",
-                "own_words": OWN_WORDS[rng.randrange(len(OWN_WORDS))],
-                "decisions_with": rng.choice(
-                    [
-                        DecisionsWith.YES,
-                        DecisionsWith.YES,
-                        DecisionsWith.NO,
-                        DecisionsWith.NOT_APPLICABLE,
-                    ]
-                ),
-                "support": support,
-                "control": control,
-                "quadrant": quadrant(support, control).value,
-                "created_at": at,
-                "version": 1,
-            },
-            by=worker.user_id,
+        _checkins(
+            w,
+            ids,
+            nrng,
+            audit,
+            whanau_id=whanau_id,
+            relationship_id=relationship_id,
+            member=member,
+            worker=worker,
+            level=level,
+            first_day=allocated + timedelta(days=rng.randrange(5, 30)),
+            last_day=last_day,
+            in_force=in_force,
+            recent=recent,
         )
-        if at >= recent:
-            audit.event(
-                at=at,
-                actor=(worker.user_id, worker.username),
-                action="create",
-                target=("contact", contact_id),
-                whanau_id=whanau_id,
-                summary="Recorded a contact",
-            )
-            if rng.random() < 0.5:
-                audit.event(
-                    at=at + timedelta(minutes=3),
-                    actor=(worker.user_id, worker.username),
-                    action="view",
-                    target=("whanau", whanau_id),
-                    whanau_id=whanau_id,
-                    summary=f"Viewed whānau {name}",
-                )
-        level_support = max(0.0, min(10.0, level_support + rng.gauss(0.03, 0.3)))
-        level_control = max(0.0, min(10.0, level_control + rng.gauss(0.0, 0.3)))
-        day += timedelta(days=rng.randrange(1, 8))
+
+    # Contacts: about two a week while allocated (most of the agency's rows), made in arrays.
+    everyone = [p for p, _k, _b in people]
+    _contacts(
+        w,
+        ids,
+        nrng,
+        audit,
+        whanau_id=whanau_id,
+        name=name,
+        worker=worker,
+        first_day=allocated + timedelta(days=rng.randrange(0, 5)),
+        last_day=last_day,
+        advisory_start=advisory_start if region == advisory_region else None,
+        recent=recent,
+    )
 
     # Goals, their steps and ratings (hononga.synthetic.goals).
     whanau_goals(
@@ -896,7 +844,8 @@ def _whanau(
         recent=recent,
         at=_at,
     )
-    # About one whānau in 17 (and one of the first three: every agency has a process to open).
+    # About one whānau in 17, and the first three with a process under way: every agency, even
+    # the smallest, has one to open and its practitioners' supervisors have one to see.
     if len(everyone) >= 2 and (rng.random() < 0.06 or index < 3):
         _restorative(
             w,
@@ -911,78 +860,267 @@ def _whanau(
             allocated,
             last_day,
             today,
+            under_way=index < 3,
         )
     return everyone
 
 
-def _checkin(
-    checkin_id: int,
-    relationship_id: int,
-    rater: int,
-    perspective: str,
-    form: str,
-    items: dict[str, int | None],
-    at: datetime,
-    recorded_by: int,
-    in_force: int,
-) -> dict[str, Any]:
-    return {
-        "id": checkin_id,
-        "relationship_id": relationship_id,
-        "rater_id": rater,
-        "perspective": perspective,
-        "form": form,
-        "channel": "in_session"
-        if perspective == "mirror"
-        else ("link" if checkin_id % 3 else "phone"),
-        "language": "en",
-        **items,
-        "comment": COMMENTS[checkin_id % len(COMMENTS)] if perspective == "self" else "",
-        "score": scoring.score(items),
-        "mean": scoring.mean(items),
-        "answered_at": at,
-        "recorded_by_id": recorded_by,
-        "flagged_with_id": in_force,
-        "created_at": at,
-        "version": 1,
-    }
+QUADRANTS = [[quadrant(support, control).value for control in range(11)] for support in range(11)]
+MODE_VALUES = [str(mode) for mode in MODES]
+REMOTE_VALUES = [str(mode) for mode in REMOTE]
+DECISIONS = [
+    str(value)
+    for value in (
+        DecisionsWith.YES,
+        DecisionsWith.YES,
+        DecisionsWith.NO,
+        DecisionsWith.NOT_APPLICABLE,
+    )
+]
 
 
-def _derive(rows: list[dict[str, Any]]) -> None:
-    """The derived fields of one relationship's check-ins, by the rules of
-    checkins.services.refresh_derived (which the tests run to find nothing to change)."""
-    rows.sort(key=lambda r: (r["answered_at"], r["id"]))
-    last: dict[int, dict[str, Any]] = {}
-    baseline: set[int] = set()
-    for row in rows:
-        row.update(
-            previous_score=None,
-            previous_mean=None,
-            is_latest=False,
-            is_baseline=False,
-            counterpart_id=None,
-        )
-        before = last.get(row["rater_id"])
-        if before is not None:
-            row["previous_score"] = before["score"]
-            row["previous_mean"] = before["mean"]
-        last[row["rater_id"]] = row
-        complete = all(row[key] is not None for key in ITEM_KEYS)
-        if row["perspective"] == Perspective.SELF and row["rater_id"] not in baseline and complete:
-            row["is_baseline"] = True
-            baseline.add(row["rater_id"])
-    for row in last.values():
-        row["is_latest"] = True
-    selves = [r for r in rows if r["perspective"] == Perspective.SELF]
-    mirrors = [r for r in rows if r["perspective"] == Perspective.MIRROR]
-    for group, others in ((selves, mirrors), (mirrors, selves)):
-        for row in group:
-            close = [o for o in others if abs(o["answered_at"] - row["answered_at"]) <= PAIR_WINDOW]
-            if close:
-                best = min(
-                    close, key=lambda o: (abs(o["answered_at"] - row["answered_at"]), o["id"])
+def _contacts(
+    w: BulkWriter,
+    ids: Ids,
+    nrng: numpy.random.Generator,
+    audit: "audit_rows.AuditTrail",
+    *,
+    whanau_id: int,
+    name: str,
+    worker: Staff,
+    first_day: date,
+    last_day: date,
+    advisory_start: date | None,
+    recent: datetime,
+) -> None:
+    """One whānau's contacts, every one to seven days from `first_day` to `last_day`: their
+    values drawn as arrays (numpy) and written as rows, no dict per row (4–5 million of them
+    nationally). Support and control wander as the relationship does; under an advisory in the
+    whānau's region every contact from its start is by phone or video (none in person
+    unscreened)."""
+    span = (last_day - first_day).days
+    if span < 0:
+        return
+    offsets = numpy.concatenate(([0], numpy.cumsum(nrng.integers(1, 8, size=span))))
+    offsets = offsets[offsets <= span]
+    n = len(offsets)
+    minutes = (nrng.integers(0, 9, size=n) - 4) * 60 + nrng.integers(0, 60, size=n)
+    midnight = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC).timestamp()
+    seconds = (midnight + offsets * 86_400 + minutes * 60).tolist()
+    at = [datetime.fromtimestamp(second, UTC) for second in seconds]
+    modes = [MODE_VALUES[i] for i in nrng.integers(0, len(MODE_VALUES), size=n).tolist()]
+    if advisory_start is not None:
+        from_day = (advisory_start - first_day).days
+        remote = nrng.integers(0, len(REMOTE_VALUES), size=n).tolist()
+        for i, offset in enumerate(offsets.tolist()):
+            if offset >= from_day and modes[i] not in REMOTE_VALUES:
+                modes[i] = REMOTE_VALUES[remote[i]]
+    # Support and control wander from where they started (support rising a little).
+    steps = nrng.normal([[0.03], [0.0]], 0.3, size=(2, n))
+    steps[:, 0] = 0.0
+    levels = numpy.clip(nrng.uniform(3, 8, size=(2, 1)) + numpy.cumsum(steps, axis=1), 0, 10)
+    rated = numpy.clip(numpy.rint(nrng.normal(levels, 1.5)), 0, 10).astype(int).tolist()
+    support, control = rated
+    first = ids.block(Contact, n)
+    contact_ids = list(range(first, first + n))
+    w.add_columns(
+        Contact,
+        n,
+        {
+            "id": contact_ids,
+            "version": 1,
+            "created_at": at,
+            "updated_at": at,
+            "whanau_id": whanau_id,
+            "practitioner_id": worker.user_id,
+            "occurred_at": at,
+            "mode": modes,
+            "purpose": [PURPOSES[i] for i in nrng.integers(0, len(PURPOSES), n).tolist()],
+            "note": "",
+            "own_words": [OWN_WORDS[i] for i in nrng.integers(0, len(OWN_WORDS), n).tolist()],
+            "decisions_with": [DECISIONS[i] for i in nrng.integers(0, 4, n).tolist()],
+            "support": support,
+            "control": control,
+            "quadrant": [QUADRANTS[s][c] for s, c in zip(support, control, strict=True)],
+        },
+    )
+    viewed = (nrng.random(n) < 0.5).tolist()
+    actor = (worker.user_id, worker.username)
+    for i in range(n):
+        if at[i] >= recent:
+            audit.event(
+                at=at[i],
+                actor=actor,
+                action="create",
+                target=("contact", contact_ids[i]),
+                whanau_id=whanau_id,
+                summary="Recorded a contact",
+            )
+            if viewed[i]:
+                audit.event(
+                    at=at[i] + timedelta(minutes=3),
+                    actor=actor,
+                    action="view",
+                    target=("whanau", whanau_id),
+                    whanau_id=whanau_id,
+                    summary=f"Viewed whānau {name}",
                 )
-                row["counterpart_id"] = best["id"]
+
+
+DAY = 86_400
+WINDOW = PAIR_WINDOW.total_seconds()
+_SCORES: dict[tuple[int, int], Any] = {}
+
+
+def _score(total: int, count: int) -> Any:
+    """scoring.score of answers adding up to `total` over `count` items (remembered)."""
+    key = (total, count)
+    if key not in _SCORES:
+        values = [total // count + (i < total % count) for i in range(count)]
+        _SCORES[key] = scoring.score(dict(zip(ITEM_KEYS, values, strict=False)))
+    return _SCORES[key]
+
+
+def _midnight(day: date) -> float:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+
+
+def _checkins(
+    w: BulkWriter,
+    ids: Ids,
+    nrng: numpy.random.Generator,
+    audit: "audit_rows.AuditTrail",
+    *,
+    whanau_id: int,
+    relationship_id: int,
+    member: int,
+    worker: Staff,
+    level: float,
+    first_day: date,
+    last_day: date,
+    in_force: int,
+    recent: datetime,
+) -> None:
+    """One relationship's check-ins: the member's self-rating every 16–29 days from `first_day`,
+    the practitioner's mirror 0–4 days after every second one, answers around a level that
+    wanders from `level`; now and then a question left unanswered. Drawn as arrays (numpy), with
+    the derived fields by the rules of checkins.services.refresh_derived (which the tests run to
+    find nothing to change): previous score and mean by the same rater, latest per rater, the
+    rater's first complete self-rating as baseline, the nearest check-in of the other
+    perspective within the pairing window as counterpart."""
+    span = (last_day - first_day).days
+    if span < 0:
+        return
+    offsets = numpy.concatenate(([0], numpy.cumsum(nrng.integers(16, 30, size=span // 16 + 1))))
+    offsets = offsets[offsets <= span]
+    m = len(offsets)
+    steps = nrng.normal(0.05, 0.6, size=m)
+    steps[0] = 0.0
+    levels = numpy.clip(level + numpy.cumsum(steps), 3.0, 9.8)
+    minutes = (nrng.integers(0, 9, size=m) - 4) * 60 + nrng.integers(0, 60, size=m)
+    selves = _midnight(first_day) + offsets * DAY + minutes * 60
+    odd = numpy.arange(1, m, 2)
+    mirrors = selves[odd] + nrng.integers(0, 5, size=len(odd)) * DAY + 7 * 60
+    kept = mirrors < _midnight(last_day) + DAY  # answered by the last day (UTC)
+    mirror_levels = levels[odd][kept] + 0.4
+    answers = numpy.concatenate((levels, mirror_levels))
+    items = numpy.clip(
+        numpy.rint(nrng.normal(answers[:, None], 1.2, size=(len(answers), 8))), 0, 10
+    )
+    answers_of = items.astype(int).tolist()
+    n = len(answers_of)
+    for i in numpy.flatnonzero(nrng.random(n) < 0.05).tolist():
+        answers_of[i][nrng.integers(0, 8)] = None  # a question left unanswered
+    # (time, rater, perspective, answers), in the order made: self, and after every second
+    # self-rating its mirror.
+    made: list[tuple[float, int, str, list[int | None]]] = []
+    mirror_times = mirrors[kept].tolist()
+    mirror_at_odd = dict(zip(odd[kept].tolist(), range(len(mirror_times)), strict=True))
+    for i, second in enumerate(selves.tolist()):
+        made.append((second, member, "self", answers_of[i]))
+        j = mirror_at_odd.get(i)
+        if j is not None:
+            made.append((mirror_times[j], worker.person_id, "mirror", answers_of[m + j]))
+    first = ids.block(CheckIn, n)
+    order = sorted(range(n), key=lambda k: (made[k][0], k))
+    rows = [(first + k, *made[k]) for k in order]
+    scores: list[Any] = []
+    means: list[float] = []
+    previous_scores: list[Any] = []
+    previous_means: list[float | None] = []
+    latest, baseline = [False] * n, [False] * n
+    counterparts: list[int | None] = [None] * n
+    last: dict[int, int] = {}
+    based: set[int] = set()
+    for i, (_id, _second, rater, perspective, answered) in enumerate(rows):
+        values = [v for v in answered if v is not None]
+        total = sum(values)
+        scores.append(_score(total, len(values)))
+        means.append(total / len(values))
+        before = last.get(rater)
+        previous_scores.append(None if before is None else scores[before])
+        previous_means.append(None if before is None else means[before])
+        last[rater] = i
+        if perspective == "self" and rater not in based and len(values) == 8:
+            baseline[i] = True
+            based.add(rater)
+    for i in last.values():
+        latest[i] = True
+    for i, (_id, second, _rater, perspective, _answered) in enumerate(rows):
+        best = None
+        for other_id, other_second, _r, other_perspective, _a in rows:
+            if other_perspective == perspective:
+                continue
+            gap = abs(other_second - second)
+            if gap <= WINDOW and (best is None or (gap, other_id) < best):
+                best = (gap, other_id)
+        counterparts[i] = None if best is None else best[1]
+    ids_ = [row[0] for row in rows]
+    at = [datetime.fromtimestamp(row[1], UTC) for row in rows]
+    perspectives = [row[3] for row in rows]
+    columns: dict[str, Any] = {
+        "id": ids_,
+        "version": 1,
+        "created_at": at,
+        "updated_at": at,
+        "relationship_id": relationship_id,
+        "rater_id": [row[2] for row in rows],
+        "perspective": perspectives,
+        "form": ["adult" if p == "self" else "mirror" for p in perspectives],
+        "channel": [
+            "in_session" if p == "mirror" else ("link" if i % 3 else "phone")
+            for i, p in zip(ids_, perspectives, strict=True)
+        ],
+        "language": "en",
+        "comment": [
+            COMMENTS[i % len(COMMENTS)] if p == "self" else ""
+            for i, p in zip(ids_, perspectives, strict=True)
+        ],
+        "score": scores,
+        "mean": means,
+        "answered_at": at,
+        "recorded_by_id": worker.user_id,
+        "previous_score": previous_scores,
+        "previous_mean": previous_means,
+        "is_latest": latest,
+        "is_baseline": baseline,
+        "flagged_with_id": in_force,
+        "counterpart_id": counterparts,
+    }
+    for k, key in enumerate(ITEM_KEYS):
+        columns[key] = [row[4][k] for row in rows]
+    w.add_columns(CheckIn, n, columns)
+    actor = (worker.user_id, worker.username)
+    for checkin_id, moment in zip(ids_, at, strict=True):
+        if moment >= recent:
+            audit.event(
+                at=moment,
+                actor=actor,
+                action="create",
+                target=("checkin", checkin_id),
+                whanau_id=whanau_id,
+                summary="Recorded a check-in",
+            )
 
 
 def _immunisations(
@@ -1063,6 +1201,8 @@ def _restorative(
     start: date,
     last_day: date,
     today: date,
+    *,
+    under_way: bool = False,
 ) -> None:
     harmed, responsible = people[1][0], people[0][0]
     occurred = start + timedelta(days=rng.randrange(0, max(1, (last_day - start).days - 120) or 1))
@@ -1078,7 +1218,7 @@ def _restorative(
             "not_proceeding",
         ]
     )
-    if (today - occurred).days < 100:
+    if (today - occurred).days < 100 or under_way:
         state = rng.choice(["referred", "preparing"])
     recorded = _at(occurred + timedelta(days=2), rng)
     harm_id = ids(Harm)

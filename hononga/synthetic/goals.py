@@ -168,7 +168,7 @@ def _goal(
         # Goals are set while the whānau's current practitioner is allocated.
         baseline_practitioner_id=worker.user_id if ratings else None,
     )
-    history = Goal.history.model
+    history = w.historical(Goal)  # (Goal.history builds a manager on every access)
     records = [
         dict(initial, history_date=created, history_type="+", history_user_id=worker.user_id)
     ]

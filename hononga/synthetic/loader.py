@@ -8,18 +8,24 @@ which is the order their foreign keys need.
 """
 
 import json
+import queue
+import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from itertools import repeat
+from typing import Any, TypeVar, cast
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 SQLITE_BATCH = 5_000
+T = TypeVar("T")
+SWITCH_INTERVAL = 0.0002  # seconds: how soon the writer thread gets the GIL back
 
 
 class _Table:
@@ -74,6 +80,8 @@ class BulkWriter:
         # with the column naming the history's user.
         self.sql_history: dict[type[models.Model], str] = {}
         self.sql_counts: dict[str, int] = {}
+        self._queue: queue.Queue[Any] | None = None
+        self._failure: BaseException | None = None
 
     def _table(self, model: type[models.Model]) -> _Table:
         table = self.tables.get(model)
@@ -81,7 +89,7 @@ class BulkWriter:
             table = self.tables[model] = _Table(model)
         return table
 
-    def _historical(self, model: type[models.Model]) -> Any:
+    def historical(self, model: type[models.Model]) -> Any:
         # Looked up once per model: simple-history's descriptor builds a manager on each access.
         if model not in self.history:
             history = getattr(model, "history", None)
@@ -97,7 +105,7 @@ class BulkWriter:
         if when is not None:
             values.setdefault("updated_at", when)
         self._table(model).rows.append(self._table(model).row(values))
-        historical = self._historical(model)
+        historical = self.historical(model)
         if historical is not None and model not in self.sql_history:
             record = dict(values)
             record.pop("history_id", None)
@@ -118,36 +126,74 @@ class BulkWriter:
         table = self._table(model)
         table.rows.extend(table.row(values) for values in rows)
 
+    def add_rows(self, model: type[models.Model], rows: list[tuple[Any, ...]]) -> None:
+        """Rows already in the table's column order, as written (JSON fields as text): for the
+        largest tables, without a dict per row."""
+        self._table(model).rows.extend(rows)
+
+    def add_columns(self, model: type[models.Model], n: int, columns: dict[str, Any]) -> None:
+        """`n` rows given column by column: a list of `n` values, or one value for every row
+        (fields not named take their defaults). No dict per row; JSON fields not supported."""
+        table = self._table(model)
+        lists = []
+        for name, default in table.pairs:
+            value = columns.get(name, default)
+            lists.append(value if isinstance(value, list) else repeat(value, n))
+        table.rows.extend(zip(*lists))  # noqa: B905  (repeat() is endless by design)
+
     def flush(self) -> None:
-        with connection.cursor() as cursor:
-            for table in self.tables.values():
-                if not table.rows:
-                    continue
-                fields = table.fields
-                # A history row's own id comes from its table's identity/autoincrement.
-                skip = {
-                    i for i, f in enumerate(fields) if f.attname == "history_id" and f.primary_key
-                }
-                columns = [c for i, c in enumerate(table.columns) if i not in skip]
-                name = connection.ops.quote_name(table.model._meta.db_table)
-                quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-                if self.vendor == "postgresql":
-                    with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
-                        for row in table.rows:
-                            copy.write_row(
-                                row if not skip else [v for i, v in enumerate(row) if i not in skip]
-                            )
-                else:
-                    marks = ", ".join(["%s"] * len(columns))
-                    sql = f"INSERT INTO {name} ({quoted}) VALUES ({marks})"
-                    for start in range(0, len(table.rows), SQLITE_BATCH):
-                        batch = [
-                            [_sqlite_value(v) for i, v in enumerate(row) if i not in skip]
-                            for row in table.rows[start : start + SQLITE_BATCH]
-                        ]
-                        cursor.executemany(sql, batch)
-                table.written += len(table.rows)
-                table.rows = []
+        """Write the buffered rows (in the background, inside `in_background`)."""
+        batch = [(table, table.rows) for table in self.tables.values() if table.rows]
+        for table, rows in batch:
+            table.written += len(rows)
+            table.rows = []
+        if self._queue is None:
+            _write(batch)
+            return
+        if self._failure is not None:
+            raise RuntimeError("The background writer failed.") from self._failure
+        self._queue.put(batch)
+
+    @contextmanager
+    def in_background(self) -> Iterator[None]:
+        """Inside, `flush()` hands the rows to a thread that writes them on its own connection
+        (each batch in one transaction) while the caller makes the next ones: PostgreSQL's COPY
+        runs beside the Python that builds the rows, on the other core. Only for a bulk load
+        outside a transaction (`bulk_mode`); inside one (the tests) rows are written at once."""
+        if self.vendor != "postgresql" or connection.in_atomic_block or self._queue is not None:
+            yield
+            return
+        settings = _session_settings()
+        self._queue = queue.Queue(maxsize=2)
+        self._failure = None
+        thread = threading.Thread(target=self._write_batches, args=(self._queue, settings))
+        # The writer gives up the GIL at every 32 KiB it sends and waits for it back while the
+        # caller computes: at the default 5 ms a switch, that wait, not PostgreSQL, set the pace.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        thread.start()
+        try:
+            yield
+        finally:
+            self._queue.put(None)
+            thread.join()
+            sys.setswitchinterval(interval)
+            self._queue = None
+        if self._failure is not None:
+            raise RuntimeError("The background writer failed.") from self._failure
+
+    def _write_batches(self, batches: "queue.Queue[Any]", settings: dict[str, str]) -> None:
+        try:
+            _apply_session_settings(settings)
+            while (batch := batches.get()) is not None:
+                with transaction.atomic():
+                    _write(batch)
+        except BaseException as error:  # handed to the caller at its next flush
+            self._failure = error
+            while batches.get() is not None:
+                pass  # let the caller go on putting until it stops
+        finally:
+            connection.close()
 
     def counts(self) -> dict[str, int]:
         counts = {t.model._meta.db_table: t.written for t in self.tables.values() if t.written}
@@ -159,7 +205,7 @@ class BulkWriter:
         """The "created" history row of every row of `model` from `since_id` on, in one
         `INSERT … SELECT` (for the largest tables: no Python per row). The history's time is the
         row's `created_at`, its user the column named when the model was put in `sql_history`."""
-        historical = self._historical(model)
+        historical = self.historical(model)
         by_column = self.sql_history[model]
         source = {f.attname: f.column for f in model._meta.concrete_fields}
         quote = connection.ops.quote_name
@@ -200,6 +246,86 @@ class BulkWriter:
         return count
 
 
+def _write(batch: list[tuple[_Table, list[tuple[Any, ...]]]]) -> None:
+    """COPY each table's rows (PostgreSQL), or insert them in batches (SQLite)."""
+    with connection.cursor() as cursor:
+        for table, rows in batch:
+            fields = table.fields
+            # A history row's own id comes from its table's identity/autoincrement.
+            skip = {i for i, f in enumerate(fields) if f.attname == "history_id" and f.primary_key}
+            columns = [c for i, c in enumerate(table.columns) if i not in skip]
+            name = connection.ops.quote_name(table.model._meta.db_table)
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(
+                            row if not skip else [v for i, v in enumerate(row) if i not in skip]
+                        )
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                sql = f"INSERT INTO {name} ({quoted}) VALUES ({marks})"
+                for start in range(0, len(rows), SQLITE_BATCH):
+                    cursor.executemany(
+                        sql,
+                        [
+                            [_sqlite_value(v) for i, v in enumerate(row) if i not in skip]
+                            for row in rows[start : start + SQLITE_BATCH]
+                        ],
+                    )
+
+
+# What a bulk load changes in its session (bulk_mode), copied to the threads that write beside it.
+SESSION_SETTINGS = ("session_replication_role", "synchronous_commit", "maintenance_work_mem")
+
+
+def _session_settings() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(SESSION_SETTINGS)]
+        )
+        return dict(cursor.fetchall())
+
+
+def _apply_session_settings(settings: dict[str, str]) -> None:
+    with connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+
+def beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start `work` (SQL) in a thread on its own connection, with the bulk load's session
+    settings, and return a function that waits for it and gives its result (or raises its
+    error): PostgreSQL works on it while the caller's Python goes on. Outside a bulk load (in a
+    transaction: the tests; or SQLite) `work` runs at once, in the caller's transaction."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        result = work()
+        return lambda: result
+    settings = _session_settings()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            _apply_session_settings(settings)
+            with transaction.atomic():
+                outcome["result"] = work()
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise RuntimeError("Work beside the generator failed.") from outcome["error"]
+        return cast(T, outcome["result"])
+
+    return wait
+
+
 def reset_sequences(models_used: Iterable[type[models.Model]]) -> None:
     """After rows written with explicit ids, the next id the database gives follows them."""
     if connection.vendor != "postgresql":
@@ -220,6 +346,7 @@ def reset_sequences(models_used: Iterable[type[models.Model]]) -> None:
 
 BULK_PREFIXES = (
     "whanau_",
+    "goals_",
     "relationships_",
     "checkins_",
     "contacts_",
@@ -243,18 +370,27 @@ def bulk_mode(progress: Any = None) -> Iterator[dict[str, float]]:
     with connection.cursor() as cursor:
         tables = [t for t in connection.introspection.table_names() if t.startswith(BULK_PREFIXES)]
         cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "SELECT i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT EXISTS "
             "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
             [tables],
         )
         indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = "
+            "ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        names = [name for (name,) in cursor.fetchall()]
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         superuser = bool(cursor.fetchone()[0])
-        for name, _definition in indexes:
+        for name in names:
             cursor.execute(f"DROP INDEX {name}")
         if superuser:
             cursor.execute("SET session_replication_role = replica")
+        # A generator's commits need not wait for the disk (a crash loses only the load).
+        cursor.execute("SET synchronous_commit = off")
     try:
         yield timings
     finally:
@@ -263,7 +399,36 @@ def bulk_mode(progress: Any = None) -> Iterator[dict[str, float]]:
             if superuser:
                 cursor.execute("SET session_replication_role = DEFAULT")
             cursor.execute("SET maintenance_work_mem = '256MB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
+        _build_indexes(indexes)
+        with connection.cursor() as cursor:
             cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("RESET synchronous_commit")
         timings["indexes"] = time.perf_counter() - started
+
+
+def _build_indexes(indexes: list[tuple[str, str]]) -> None:
+    """Build the indexes (table, definition) on two connections at once, largest tables first
+    (two cores: one index's sort beside another's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t, pg_relation_size(t::regclass) FROM unnest(%s::text[]) AS t",
+            [sorted({table for table, _definition in indexes})],
+        )
+        sizes = dict(cursor.fetchall())
+    pending = [d for _t, d in sorted(indexes, key=lambda index: -sizes.get(index[0], 0))]
+    lock = threading.Lock()
+
+    def build() -> int:
+        built = 0
+        with connection.cursor() as cursor:
+            while True:
+                with lock:
+                    if not pending:
+                        return built
+                    definition = pending.pop(0)
+                cursor.execute(definition)
+                built += 1
+
+    other = beside(build)
+    build()
+    other()

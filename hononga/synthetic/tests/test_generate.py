@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -225,3 +226,44 @@ def test_closed_goals_have_their_change_in_the_history(agency):
 
 def test_the_agency_learns_from_the_generated_goals(agency):
     assert learning.rebuild() > TINY.whanau // 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_keeps_the_invariants_and_the_indexes():
+    """Outside a transaction (as `hononga generate` runs) the load drops the secondary indexes,
+    writes each chunk from a thread on its own connection while the next is made, makes the
+    history and contact links in SQL beside the audit trail, and builds the indexes again on
+    two connections. The result is what the checked load inside a transaction gives."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk load is PostgreSQL's")
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = indexes()
+    result = generate(TINY, seed=7)
+    assert indexes() == before
+    counts = result.counts
+    assert counts["whanau_whanau"] == Whanau.objects.count() == TINY.whanau
+    assert counts["contacts_contact"] == Contact.objects.count() > 50 * TINY.whanau
+    assert counts["checkins_checkin"] == CheckIn.objects.count() > 25 * TINY.whanau
+    assert Contact.history.count() == Contact.objects.count()  # type: ignore[attr-defined]
+    assert CheckIn.history.count() == CheckIn.objects.count()  # type: ignore[attr-defined]
+    assert (
+        Contact.participants.through.objects.values("contact_id").distinct().count()
+        == Contact.objects.count()
+    )
+    verified = audit_verify()
+    assert verified.ok, verified.message
+    assert verified.checked == counts["audit_auditevent"] == verified.last_seal
+    fields = ["previous_score", "previous_mean", "is_latest", "is_baseline", "counterpart_id"]
+    relationships = list(
+        Relationship.objects.filter(checkins__isnull=False).values_list("pk", flat=True)[:20]
+    )
+    sample = CheckIn.objects.filter(relationship__in=relationships)
+    stored = {row["id"]: row for row in sample.values("id", *fields)}
+    for relationship_id in relationships:
+        checkin_services.refresh_derived(relationship_id)
+    assert {row["id"]: row for row in sample.values("id", *fields)} == stored

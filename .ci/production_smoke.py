@@ -250,6 +250,7 @@ def main() -> int:
                 f"127.0.0.1:{port}",
                 "--workers",
                 "2",
+                "--preload",
             ],
             env=env,
             cwd=ROOT,

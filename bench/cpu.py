@@ -94,6 +94,14 @@ def _pages() -> list[tuple[str, str, str]]:
     return pages
 
 
+def _backend_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
 def main() -> None:
     _production_settings()
     import django
@@ -119,7 +127,7 @@ def main() -> None:
     clients: dict[str, Client] = {}
     results = []
     print(f"{RUNS} warm requests per page; load average {os.getloadavg()[0]:.2f}")
-    print(f"{'page':<32}{'CPU ms':>8}{'min':>8}{'queries':>9}{'KB':>7}")
+    print(f"{'page':<32}{'CPU ms':>8}{'min':>8}{'DB ms':>8}{'queries':>9}{'KB':>7}")
     for name, url, username in _pages():
         if only and only not in name:
             continue
@@ -143,11 +151,16 @@ def main() -> None:
         with connection.execute_wrapper(count):
             response = client.get(url, **headers)
         assert response.status_code == 200, (name, response.status_code)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        db_before = _backend_ticks(backend)
         cpu = []
         for _ in range(RUNS):
             started = time.process_time()
             client.get(url, **headers)
             cpu.append((time.process_time() - started) * 1000)
+        db_ms = (_backend_ticks(backend) - db_before) * 1000 / os.sysconf("SC_CLK_TCK") / RUNS
         if profile_dir:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
@@ -161,13 +174,15 @@ def main() -> None:
                 "page": name,
                 "cpu_ms": round(statistics.median(cpu), 1),
                 "min_ms": round(min(cpu), 1),
+                "db_ms": round(db_ms, 1),
                 "queries": len(executed),
                 "kb": round(len(response.content) / 1024, 1),
             }
         )
         row = results[-1]
         print(
-            f"{name:<32}{row['cpu_ms']:>8.1f}{row['min_ms']:>8.1f}{row['queries']:>9}"
+            f"{name:<32}{row['cpu_ms']:>8.1f}{row['min_ms']:>8.1f}{row['db_ms']:>8.1f}"
+            f"{row['queries']:>9}"
             f"{row['kb']:>7.1f}"
         )
     if os.environ.get("BENCH_JSON"):

@@ -10,8 +10,8 @@ Against the PostgreSQL database in DATABASE_URL (made by `hononga generate`), th
    (production asks for one after the password; the code page is not what is measured), and
    lists each user's daily pages with how often they are opened;
 2. collects static files and starts gunicorn as the README's deployment shape does
-   (`HONONGA_ENV=production`, `--workers` = 2 × cores), requests sent as a TLS proxy sends
-   them (`X-Forwarded-Proto: https`);
+   (`HONONGA_ENV=production`, `--workers` = 2 × cores, `--preload`), requests sent as a TLS
+   proxy sends them (`X-Forwarded-Proto: https`);
 3. warms up for a few seconds, then runs locust (bench/locust/locustfile.py) headless:
    LOAD_USERS users (default 50) for LOAD_SECONDS (default 30), no pause between requests;
 4. prints requests a second, p50/p95, errors, and the CPU milliseconds spent per request by the
@@ -284,6 +284,7 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            "--preload",
         ],
         env=env,
         cwd=ROOT,

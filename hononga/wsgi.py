@@ -9,3 +9,10 @@ application = get_wsgi_application()
 from hononga.audit.keys import keyring  # noqa: E402
 
 keyring()
+
+# Every view and the API are imported now, not by each worker's first request (about a second of
+# CPU and a slow first page per worker): with `gunicorn --preload` once, in the master, before it
+# forks the workers. No database connection is opened by this.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

@@ -343,11 +343,14 @@ def contact_list_view(request: AuthedRequest) -> HttpResponse:
         people = people.filter(
             memberships__whanau_id=chosen_whanau, memberships__archived_at__isnull=True
         )
+    # The filters' choices need names only (up to 500 people for a supervisor): not whole rows.
     form = ContactFilterForm(
         request.GET or None,
-        whanau=visible_whanau.order_by("search_key"),
-        people=people[:500],
-        practitioners=selectors.practitioners_visible_to(request.user),
+        whanau=visible_whanau.order_by("search_key").only("pk", "name"),
+        people=people.only("pk", "preferred_name", "other_names")[:500],
+        practitioners=selectors.practitioners_visible_to(request.user).only(
+            "pk", "preferred_name", "first_name", "last_name", "username"
+        ),
     )
     filters = selectors.ContactFilters()
     if form.is_bound and form.is_valid():

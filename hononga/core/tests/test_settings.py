@@ -88,6 +88,38 @@ def test_production_server_refuses_to_start_without_an_audit_key():
     assert "Set AUDIT_KEYS" in result.stderr
 
 
+def test_the_server_imports_every_view_before_forking_and_opens_no_connection():
+    # `gunicorn --preload` (README) loads hononga.wsgi once in the master and forks the workers
+    # from it: the views are imported there (not by each worker's first request), and no
+    # database connection exists yet for the workers to share by accident.
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(
+        {
+            "HONONGA_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hononga.example.org",
+            **AUDIT_KEY,
+        }
+    )
+    script = (
+        "import sys, hononga.wsgi\n"
+        "from django.db import connections\n"
+        "print('hononga.urls' in sys.modules, 'hononga.contacts.views' in sys.modules,"
+        " any(c.connection for c in connections.all(initialized_only=True)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "False"]
+
+
 def test_production_refuses_a_short_audit_key():
     result = _run(
         {

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from hononga.advisories.models import Advisory, Screening
@@ -45,8 +45,19 @@ if TYPE_CHECKING:
 Level = Literal["team", "region", "agency"]
 # A page's groups; and the rollup's (rollup.py): the agency by region and team at once, and by
 # team and practitioner at once, so one query a source serves every page.
-Group = Literal["practitioner", "team", "region", "region_team", "team_practitioner"]
-PRACTITIONER_GROUPS = ("practitioner", "team_practitioner")
+Group = Literal[
+    "practitioner",
+    "team",
+    "region",
+    "region_team",
+    "team_practitioner",
+    "region_team_practitioner",  # the rollup's activity: summed into both of the above
+]
+PRACTITIONER_GROUPS = ("practitioner", "team_practitioner", "region_team_practitioner")
+# raw_counts' sources in three parts: figures about today (open whānau, how long processes have
+# waited at their stage), which do not depend on the period; activity (contacts, check-in links,
+# check-ins), plain counts and sums that add up month by month; the rest of the period's.
+PARTS = ("today", "activity", "period")
 WAITING_DAYS = 28
 ITEMS = (
     "safety",
@@ -105,6 +116,8 @@ def _group_field(group: Group | None, path: str, practitioner: str | None) -> By
         return (f"{path}region_id", f"{path}team_id")
     if group == "team_practitioner":
         return (f"{path}team_id", practitioner) if practitioner else None
+    if group == "region_team_practitioner":
+        return (f"{path}region_id", f"{path}team_id", practitioner) if practitioner else None
     return f"{path}{group}_id"
 
 
@@ -115,9 +128,14 @@ def raw_counts(
     *,
     today: date | None = None,
     current_only: bool = False,
+    parts: Iterable[str] = PARTS,
+    by_month: bool = False,
 ) -> dict[Any, dict[str, Any]]:
     """Unrounded counts (and the score sum) for every group key (None: the whole population).
-    `current_only`: only the sources of the figures about today (whānau, processes, items)."""
+    `current_only`: only the sources of the figures about today (whānau, processes, items).
+    `parts`: only some sources (PARTS; the rollup job works each part out its own way).
+    `by_month`: the activity counted by calendar month within `period` (the rollup reads each
+    large table once a run), each key led by the month's first day."""
     today = today or timezone.localdate()
     start, end = _aware(period.start), _aware(period.end)
     found: dict[Any, dict[str, Any]] = {}
@@ -127,7 +145,7 @@ def raw_counts(
             found.setdefault(key, {}).update({k: v or 0 for k, v in values.items()})
 
     # Open whānau today.
-    if group in PRACTITIONER_GROUPS:
+    if "today" in parts and group in PRACTITIONER_GROUPS:
         merge(
             _grouped(
                 Allocation.objects.current(today).filter(
@@ -139,7 +157,7 @@ def raw_counts(
                 whanau_open=Count("whanau_id", distinct=True),
             )
         )
-    if group != "team_practitioner":
+    if "today" in parts and group != "team_practitioner":
         merge(
             _grouped(
                 Whanau.objects.filter(
@@ -152,7 +170,7 @@ def raw_counts(
                 whanau_open=Count("id"),
             )
         )
-    if not current_only:
+    if not current_only and "period" in parts:
         # Whānau worked with (allocations overlapping the period).
         merge(
             _grouped(
@@ -167,6 +185,17 @@ def raw_counts(
                 whanau_worked_with=Count("whanau_id", distinct=True),
             )
         )
+    if not current_only and "activity" in parts:
+
+        def monthly(qs: QuerySet[Any], field: str) -> QuerySet[Any]:
+            return qs.annotate(month=TruncMonth(field)) if by_month else qs
+
+        def grouped_by(path: str, practitioner: str) -> By:
+            fields = _group_field(group, path, practitioner)
+            if not by_month:
+                return fields
+            return ("month", *((fields,) if isinstance(fields, str) else (fields or ())))
+
         # Contacts: the WITH/TO/FOR/NOT mix and decisions (plain counts over the period's rows).
         contacts = Contact.objects.filter(
             scope.q("whanau__"),
@@ -176,8 +205,8 @@ def raw_counts(
         )
         merge(
             _grouped(
-                contacts,
-                _group_field(group, "whanau__", "practitioner_id"),
+                monthly(contacts, "occurred_at"),
+                grouped_by("whanau__", "practitioner_id"),
                 contacts=Count("id"),
                 contacts_with=Count("id", filter=Q(quadrant=Quadrant.WITH)),
                 contacts_to=Count("id", filter=Q(quadrant=Quadrant.TO)),
@@ -200,7 +229,8 @@ def raw_counts(
         if advisories.exists():
             merge(
                 _grouped(
-                    contacts.filter(mode__in=[str(m) for m in IN_PERSON_MODES])
+                    monthly(contacts, "occurred_at")
+                    .filter(mode__in=[str(m) for m in IN_PERSON_MODES])
                     .annotate(day=TruncDate("occurred_at"))
                     .filter(
                         Exists(
@@ -212,7 +242,7 @@ def raw_counts(
                         )
                     )
                     .annotate(screened=Exists(Screening.objects.filter(contact_id=OuterRef("pk")))),
-                    _group_field(group, "whanau__", "practitioner_id"),
+                    grouped_by("whanau__", "practitioner_id"),
                     in_person_advisory=Count("id"),
                     in_person_screened=Count("id", filter=Q(screened=True)),
                 )
@@ -220,10 +250,13 @@ def raw_counts(
         # Check-in links sent and answered.
         merge(
             _grouped(
-                CheckInLink.objects.filter(
-                    scope.q("relationship__whanau__"), created_at__gte=start, created_at__lt=end
+                monthly(
+                    CheckInLink.objects.filter(
+                        scope.q("relationship__whanau__"), created_at__gte=start, created_at__lt=end
+                    ),
+                    "created_at",
                 ),
-                _group_field(group, "relationship__whanau__", "created_by_id"),
+                grouped_by("relationship__whanau__", "created_by_id"),
                 links_sent=Count("id"),
                 links_answered=Count("id", filter=Q(used_at__isnull=False)),
             )
@@ -250,8 +283,8 @@ def raw_counts(
             )
         merge(
             _grouped(
-                checkins,
-                _group_field(group, "relationship__whanau__", "practitioner"),
+                monthly(checkins, "answered_at"),
+                grouped_by("relationship__whanau__", "practitioner"),
                 checkins_own=Count("id"),
                 score_sum=Sum("mean"),
                 checkins_low=Count("id", filter=low),
@@ -261,68 +294,74 @@ def raw_counts(
         return found  # restorative figures are the team's (whānau-level), not a practitioner's
     # Restorative processes: referred, held, closed in the period; stages and waits today.
     unfinished = [State.REFERRED, State.PREPARING, State.READY, State.HELD, State.MONITORING]
-    merge(
-        _grouped(
-            RestorativeProcess.objects.filter(scope.q("whanau__"), archived_at__isnull=True),
-            _group_field(group, "whanau__", None),
-            processes_referred=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
-            processes_held=Count("id", filter=Q(held_on__gte=period.start, held_on__lt=period.end)),
-            processes_closed=Count(
-                "id", filter=Q(closed_on__gte=period.start, closed_on__lt=period.end)
-            ),
-            **{
-                f"processes_stage_{stage}": Count("id", filter=Q(state=stage))
-                for stage in unfinished
-            },
-            processes_waiting=Count(
-                "id",
-                filter=Q(
-                    state__in=[State.REFERRED, State.PREPARING, State.READY],
-                    created_at__lt=_aware(today) - timedelta(days=WAITING_DAYS),
+    if "period" in parts:
+        merge(
+            _grouped(
+                RestorativeProcess.objects.filter(scope.q("whanau__"), archived_at__isnull=True),
+                _group_field(group, "whanau__", None),
+                processes_referred=Count("id", filter=Q(created_at__gte=start, created_at__lt=end)),
+                processes_held=Count(
+                    "id", filter=Q(held_on__gte=period.start, held_on__lt=period.end)
                 ),
-            ),
-            fgc_reviews_due=Count(
-                "id",
-                filter=Q(
-                    kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
-                    plan_review_date__gte=period.start,
-                    plan_review_date__lt=period.end,
+                processes_closed=Count(
+                    "id", filter=Q(closed_on__gte=period.start, closed_on__lt=period.end)
                 ),
-            ),
-            fgc_reviews_overdue=Count(
-                "id",
-                filter=Q(
-                    kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
-                    plan_review_date__lt=today,
-                    state__in=unfinished,
+                **{
+                    f"processes_stage_{stage}": Count("id", filter=Q(state=stage))
+                    for stage in unfinished
+                },
+                processes_waiting=Count(
+                    "id",
+                    filter=Q(
+                        state__in=[State.REFERRED, State.PREPARING, State.READY],
+                        created_at__lt=_aware(today) - timedelta(days=WAITING_DAYS),
+                    ),
                 ),
-            ),
+                fgc_reviews_due=Count(
+                    "id",
+                    filter=Q(
+                        kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
+                        plan_review_date__gte=period.start,
+                        plan_review_date__lt=period.end,
+                    ),
+                ),
+                fgc_reviews_overdue=Count(
+                    "id",
+                    filter=Q(
+                        kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
+                        plan_review_date__lt=today,
+                        state__in=unfinished,
+                    ),
+                ),
+            )
         )
-    )
     # How long processes have waited at the stage they are at today: for each stage, a
     # histogram {days: processes} (days since stage_entered_at, in Pacific/Auckland days), from
     # one query grouped by the day each entered its stage. Histograms add up across teams and
     # regions, so stored rollups can be summed and the median and longest found after.
-    by = _group_field(group, "whanau__", None)
-    fields = () if by is None else ((by,) if isinstance(by, str) else by)
-    entered = (
-        RestorativeProcess.objects.filter(
-            scope.q("whanau__"), archived_at__isnull=True, state__in=unfinished
+    if "today" in parts:
+        by = _group_field(group, "whanau__", None)
+        fields = () if by is None else ((by,) if isinstance(by, str) else by)
+        entered = (
+            RestorativeProcess.objects.filter(
+                scope.q("whanau__"), archived_at__isnull=True, state__in=unfinished
+            )
+            .annotate(entered=TruncDate("stage_entered_at"))
+            .values(*fields, "state", "entered")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .annotate(entered=TruncDate("stage_entered_at"))
-        .values(*fields, "state", "entered")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in entered:
-        key = (
-            None
-            if by is None
-            else (row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields))
-        )
-        days = str(max((today - row["entered"]).days, 0))
-        histogram = found.setdefault(key, {}).setdefault(f"stage_days_{row['state']}", {})
-        histogram[days] = histogram.get(days, 0) + row["n"]
+        for row in entered:
+            key = (
+                None
+                if by is None
+                else (row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields))
+            )
+            days = str(max((today - row["entered"]).days, 0))
+            histogram = found.setdefault(key, {}).setdefault(f"stage_days_{row['state']}", {})
+            histogram[days] = histogram.get(days, 0) + row["n"]
+    if "period" not in parts:
+        return found
     # Agreement items: due in the period and done by their date; open past their date today.
     due_in_period = Q(due__gte=period.start, due__lt=period.end)
     merge(

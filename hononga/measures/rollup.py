@@ -10,6 +10,13 @@ ones so far — with `compute.raw_counts` over the whole agency grouped two ways
   every count adds up — distinct whānau included);
 - by (team, practitioner): the team page's per-practitioner rows.
 
+The large tables are read once a run, not once a period and grouping (work_out): contacts,
+check-in links and check-ins by calendar month and (region, team, practitioner) in one query
+each, summed into each period's rows (a quarter is its three months, a year its twelve); the
+figures about today (open whānau, how long processes have waited at their stage) once, since
+they do not depend on the period; the rest (distinct whānau worked with, restorative processes,
+agreement items, people harmed: small tables, and counts that do not add up) per period.
+
 Every period is rewritten whole on every run, in one transaction per period, so a new month and
 a late correction to an old one (a contact entered in a past month, an item marked done late)
 are both reflected after the next run. Figures about today (open whānau, processes by stage,
@@ -64,13 +71,100 @@ def _id(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def compute_period(period: periods.Period, *, today: date, now: datetime) -> int:
-    """Recompute one period's rows (replacing what was stored); returns how many."""
+def months_of(period: periods.Period) -> list[periods.Period]:
+    """The months a period is made of, in order."""
+    found = []
+    month = periods.period_of("month", period.start)
+    while month.start < period.end:
+        found.append(month)
+        month = periods.period_of("month", month.end)
+    return found
+
+
+Counts = dict[Any, dict[str, Any]]
+
+
+@dataclass
+class Worked:
+    """What a run works out once for every period: the figures about today (they do not depend
+    on the period), and each month's activity by (region, team, practitioner)."""
+
+    today_by_team: Counts
+    today_by_practitioner: Counts
+    activity: dict[str, Counts]  # by month key
+
+
+def work_out(chosen: list[periods.Period], *, today: date) -> Worked:
     from hononga.measures import compute
 
     agency = compute.Scope("agency")
-    by_team = compute.raw_counts(agency, period, "region_team", today=today)
-    by_practitioner = compute.raw_counts(agency, period, "team_practitioner", today=today)
+    this_month = periods.period_of("month", today)
+    months = sorted(
+        {m.start: m for period in chosen for m in months_of(period)}.values(), key=lambda m: m.start
+    )
+    activity: dict[str, Counts] = {m.key: {} for m in months}
+    if months:
+        # One pass over each large table for every month at once (the months are consecutive:
+        # those of the last five years' periods, to the end of this year).
+        span = periods.Period("month", months[0].start, months[-1].end)
+        found = compute.raw_counts(
+            agency,
+            span,
+            "region_team_practitioner",
+            today=today,
+            parts=["activity"],
+            by_month=True,
+        )
+        for (month, *key), values in found.items():
+            month_key = periods.period_of("month", _day(month)).key
+            if month_key in activity:
+                activity[month_key][tuple(key)] = values
+    return Worked(
+        today_by_team=compute.raw_counts(
+            agency, this_month, "region_team", today=today, parts=["today"]
+        ),
+        today_by_practitioner=compute.raw_counts(
+            agency, this_month, "team_practitioner", today=today, parts=["today"]
+        ),
+        activity=activity,
+    )
+
+
+def _day(value: date | datetime) -> date:
+    """A month's first day, from TruncMonth (a local datetime for a date-and-time field)."""
+    return timezone.localdate(value) if isinstance(value, datetime) else value
+
+
+def _into(found: Counts, key: Any, values: dict[str, Any]) -> None:
+    add(found.setdefault(key, {}), values)
+
+
+def compute_period(
+    period: periods.Period, *, today: date, now: datetime, worked: Worked | None = None
+) -> int:
+    """Recompute one period's rows (replacing what was stored); returns how many.
+
+    Contacts, check-in links and check-ins are counted once a month by (region, team,
+    practitioner) and summed (a quarter is its three months, a year its twelve; the region's
+    and team's counts are their practitioners' rows added up): each of these large tables is
+    read once a run rather than once for every month, quarter and year and every grouping.
+    What cannot be added up (distinct whānau worked with) is counted for the period itself."""
+    from hononga.measures import compute
+
+    worked = worked or work_out([period], today=today)
+    agency = compute.Scope("agency")
+    by_team = compute.raw_counts(agency, period, "region_team", today=today, parts=["period"])
+    by_practitioner = compute.raw_counts(
+        agency, period, "team_practitioner", today=today, parts=["period"]
+    )
+    for key, values in worked.today_by_team.items():
+        _into(by_team, key, values)
+    for key, values in worked.today_by_practitioner.items():
+        _into(by_practitioner, key, values)
+    for month in months_of(period):
+        for (region, team, practitioner), values in worked.activity[month.key].items():
+            _into(by_team, (region, team), values)
+            _into(by_practitioner, (team, practitioner), values)
     rows = [MeasureRollup(period=period.key, kind=RollupKind.PERIOD, computed_at=now)]
     for kind, found in (
         (RollupKind.REGION_TEAM, by_team),
@@ -101,7 +195,8 @@ def run(*, today: date | None = None, now: datetime | None = None) -> tuple[int,
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     chosen = periods_to_compute(today)
-    written = sum(compute_period(period, today=today, now=now) for period in chosen)
+    worked = work_out(chosen, today=today)
+    written = sum(compute_period(period, today=today, now=now, worked=worked) for period in chosen)
     # Periods that have left the window are no longer asked for.
     MeasureRollup.objects.exclude(period__in=[p.key for p in chosen]).delete()
     return len(chosen), written

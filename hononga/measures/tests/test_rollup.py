@@ -2,7 +2,7 @@
 after the next run, the pages/CSV/API say "as of", and confidentiality is applied at read time
 on the unrounded stored counts."""
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
@@ -36,7 +36,18 @@ def _values(table: compute.Table) -> list[dict[str, Any]]:
 
 @pytest.mark.usefixtures("rolled_up")
 @pytest.mark.parametrize("confidential", [False, True])
-@pytest.mark.parametrize("period", [OCTOBER, NOVEMBER, SEPTEMBER, periods.parse("2026-Q4", TODAY)])
+@pytest.mark.parametrize(
+    "period",
+    [
+        OCTOBER,
+        NOVEMBER,
+        SEPTEMBER,
+        periods.parse("2026-Q4", TODAY),
+        # The job adds a quarter's and a year's activity up from its months.
+        periods.parse("2026-Q3", TODAY),
+        periods.parse("2026", TODAY),
+    ],
+)
 def test_stored_figures_equal_live_ones_for_every_page_shape(
     team_north: Team, team_south: Team, confidential: bool, period: periods.Period
 ) -> None:
@@ -230,3 +241,28 @@ def test_a_page_reads_its_stored_figures_in_two_queries(
             assert client.get(url).status_code == 200
         read = [q["sql"] for q in queries.captured_queries if "measures_measurerollup" in q["sql"]]
         assert len(read) == 2, (url, read)
+
+
+@pytest.mark.usefixtures("dataset")
+def test_activity_falls_in_the_month_of_its_day_in_new_zealand(
+    supervisor: User, team_north: Team, practitioner: User, whanau: Whanau, person: Person
+) -> None:
+    """The job counts each month's activity in one pass: a contact at half past midnight on
+    1 October in New Zealand (still 30 September in UTC) is October's, as when counted live."""
+    contact = make_contact(
+        whanau=whanau,
+        practitioner=practitioner,
+        participants=[person],
+        occurred_at=at(2026, 10, 1, 0).replace(minute=30),
+        mode=Mode.PHONE,
+        decisions_with=DecisionsWith.NOT_APPLICABLE,
+    )
+    assert contact.occurred_at.astimezone(UTC).date() == date(2026, 9, 30)
+    live = {
+        key: compute.raw_counts(compute.Scope("team", team_north.pk), p, None)[None]["contacts"]
+        for key, p in (("09", SEPTEMBER), ("10", OCTOBER))
+    }
+    rollup.run()
+    stored = {key: _contacts(supervisor, team_north, f"2026-{key}") for key in ("09", "10")}
+    assert {key: api["figures"][0]["value"] for key, api in stored.items()} == live
+    assert live["10"] >= 1

@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 from django.db import connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 SQLITE_BATCH = 5_000
 T = TypeVar("T")
@@ -46,6 +47,13 @@ class _Table:
         self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
+        self.types: list[str] | None = None
+
+    def copy_types(self) -> list[str]:
+        """Each column's PostgreSQL type, for binary COPY ("varchar(20)" → "varchar")."""
+        if self.types is None:
+            self.types = [str(f.db_type(connection)).partition("(")[0] for f in self.fields]
+        return self.types
 
     def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
         get = values.get
@@ -246,6 +254,17 @@ class BulkWriter:
         return count
 
 
+def _json_text(text: str) -> str:
+    return text
+
+
+def _as_jsonb(row: tuple[Any, ...], json_at: list[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in json_at:
+        values[i] = Jsonb(values[i], dumps=_json_text)
+    return tuple(values)
+
+
 def _write(batch: list[tuple[_Table, list[tuple[Any, ...]]]]) -> None:
     """COPY each table's rows (PostgreSQL), or insert them in batches (SQLite)."""
     with connection.cursor() as cursor:
@@ -257,7 +276,15 @@ def _write(batch: list[tuple[_Table, list[tuple[Any, ...]]]]) -> None:
             name = connection.ops.quote_name(table.model._meta.db_table)
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                # Binary COPY: about a tenth of text COPY's client CPU per row, and PostgreSQL
+                # reads it faster (no parsing of dates and numbers).
+                types = [t for i, t in enumerate(table.copy_types()) if i not in skip]
+                # JSON fields hold their text already (`_Table.row`): sent as jsonb, as it is.
+                json_at = [i for i, f in enumerate(fields) if f.attname in table.json]
+                if json_at:
+                    rows = [_as_jsonb(row, json_at) for row in rows]
+                with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN BINARY") as copy:
+                    copy.set_types(types)
                     for row in rows:
                         copy.write_row(
                             row if not skip else [v for i, v in enumerate(row) if i not in skip]

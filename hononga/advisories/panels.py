@@ -13,8 +13,18 @@ from . import selectors
 from .models import Override
 
 
+def _active_on_page(request: HttpRequest, whanau: Any) -> Any:
+    """The advisory active for the whānau, read once for a request: the banner and the whānau
+    page's panel both show it."""
+    known = request.__dict__.setdefault("_hononga_active_advisory", {})
+    key = getattr(whanau, "pk", None)
+    if key not in known:
+        known[key] = selectors.active_for_whanau(whanau)
+    return known[key]
+
+
 def banner(request: HttpRequest, whanau: Any) -> str:
-    advisory = selectors.active_for_whanau(whanau)
+    advisory = _active_on_page(request, whanau)
     if advisory is None:
         return ""
     can_plan = access.whanau_access(request, whanau).can_edit
@@ -26,7 +36,7 @@ def banner(request: HttpRequest, whanau: Any) -> str:
 
 
 def whanau_panel(request: HttpRequest, whanau: Any) -> str:
-    advisory = selectors.active_for_whanau(whanau)
+    advisory = _active_on_page(request, whanau)
     if advisory is None:
         return ""
     can_plan = access.whanau_access(request, whanau).can_edit

@@ -126,15 +126,22 @@ def side_by_side(
             pairs.append((relationship, member, worker))
     if not pairs:
         return []
+    # The points only (a year of check-ins, read as values); the latest scored one of each
+    # relationship in full below, for its flags.
     checkins = list(
         CheckIn.objects.filter(
             relationship_id__in=[r.pk for r, _m, _w in pairs],
             perspective=Perspective.SELF,
             archived_at__isnull=True,
             answered_at__gte=start,
+            mean__isnull=False,
         )
-        .select_related("counterpart", "flagged_with__in_effect")
         .order_by("answered_at", "id")
+        .values("id", "relationship_id", "answered_at", "mean", "overall")
+    )
+    latest_ids = {c["relationship_id"]: c["id"] for c in checkins}
+    latest = CheckIn.objects.select_related("counterpart", "flagged_with__in_effect").in_bulk(
+        list(latest_ids.values())
     )
     member_ids = [m.pk for _r, m, _w in pairs]
     goals = list(
@@ -170,15 +177,10 @@ def side_by_side(
     result = []
     by_worker: dict[tuple[int, int | None], WorkerContacts] = {}
     for relationship, member, worker in pairs:
-        own = [c for c in checkins if c.relationship_id == relationship.pk and c.mean is not None]
-        series = [
-            Series(
-                "relationship",
-                "relationship",
-                [(c.answered_at, float(c.mean)) for c in own],  # type: ignore[arg-type]
-            )
-        ]
-        overall = [(c.answered_at, float(c.overall)) for c in own if c.overall is not None]
+        own = [c for c in checkins if c["relationship_id"] == relationship.pk]
+        scores = [(c["answered_at"], float(c["mean"])) for c in own]  # type: ignore[arg-type]
+        series = [Series("relationship", "relationship", scores)]
+        overall = [(c["answered_at"], float(c["overall"])) for c in own if c["overall"] is not None]
         if overall:
             series.append(Series("overall", "overall", overall))
         theirs = [g for g in goals if g.holder_id == member.pk]
@@ -208,7 +210,7 @@ def side_by_side(
                     for m in marks
                 ],
             )
-        latest_flags = flags_of(own[-1]) if own else ()
+        latest_flags = flags_of(latest[own[-1]["id"]]) if own else ()
         flags: tuple[str, ...] = ()
         if scoring.RELIABLE_DROP in latest_flags and _stalled(theirs, threshold):
             flags = (TALK,)

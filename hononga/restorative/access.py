@@ -49,6 +49,14 @@ def harms_in_whanau(request: HttpRequest, whanau: Whanau) -> QuerySet[Harm]:
     return Harm.objects.filter(whanau_id=whanau.pk)
 
 
+def processes_in_whanau(request: HttpRequest, whanau: Whanau) -> QuerySet[RestorativeProcess]:
+    """One whānau's processes that the request's user may see: all of them when they may see the
+    whānau (decided once for the request), otherwise those `processes_for_user` gives them."""
+    if not whanau_access.whanau_access(request, whanau).can_see:
+        return processes_for_user(request.user).filter(whanau_id=whanau.pk)
+    return RestorativeProcess.objects.filter(whanau_id=whanau.pk)
+
+
 def _not_found() -> NotFound:
     from django.utils.translation import gettext as _
 

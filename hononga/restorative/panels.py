@@ -2,25 +2,39 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hononga.accounts.models import Role
 from hononga.restorative import access, selectors
+from hononga.restorative.models import RestorativeProcess
 from hononga.whanau import access as whanau_access
 
 PANEL_LIMIT = 10
 
 
-def _harms_panel(request: HttpRequest, *, slot: str, harms: Any, **extra: Any) -> str:
+def _harms_panel(
+    request: HttpRequest,
+    *,
+    slot: str,
+    harms: Any,
+    visible_processes: QuerySet[RestorativeProcess] | None = None,
+    **extra: Any,
+) -> str:
+    """The harms and each one's processes. `visible_processes` stands for
+    `access.processes_for_user(user)` when the caller has already narrowed it."""
     rows = list(harms[: PANEL_LIMIT + 1])
-    processes = list(
-        access.processes_for_user(request.user)
-        .filter(harm__in=[h.pk for h in rows[:PANEL_LIMIT]])
-        .select_related("facilitator")
-        .order_by("-id")
-    )
+    processes: list[RestorativeProcess] = []
+    if rows:
+        if visible_processes is None:
+            visible_processes = access.processes_for_user(request.user)
+        processes = list(
+            visible_processes.filter(harm__in=[h.pk for h in rows[:PANEL_LIMIT]])
+            .select_related("facilitator")
+            .order_by("-id")
+        )
     by_harm: dict[int, list[Any]] = {}
     for process in processes:
         by_harm.setdefault(process.harm_id, []).append(process)
@@ -45,6 +59,7 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
             whanau_id=whanau.pk,
             visible=access.harms_in_whanau(request, whanau),
         ),
+        visible_processes=access.processes_in_whanau(request, whanau),
         record_whanau=whanau if whanau_access.whanau_access(request, whanau).can_write else None,
     )
 

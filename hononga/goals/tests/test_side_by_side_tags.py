@@ -96,3 +96,14 @@ def test_a_workers_contacts_are_drawn_once_and_each_chart_is_the_same_as_drawn_a
                 alone = SimpleNamespace(marks=chart.marks, series=chart.series, rows=chart.rows)
                 assert render(chart) == render(alone)
             assert charts[0].contacts.drawn  # drawn for the first chart, reused by the second
+
+
+def test_each_language_gets_its_own_days():
+    """Days are formatted once a process and language: English after te reo Māori is still
+    English, and te reo Māori has its own month names."""
+    rows = [{"at": AT, "what": "contact", "label": "with", "value": None}]
+    english = render(chart(rows))
+    with translation.override("mi"):
+        maori = render(chart(rows))
+    assert "<td>5 Mar 2026</td>" in english and render(chart(rows)) == english
+    assert "Mar 2026" not in maori and "<td>5 Poutūterangi 2026</td>" in maori

@@ -21,6 +21,7 @@ from hononga.audit.models import Action
 from hononga.audit.services import record_event
 from hononga.checkins import scoring
 from hononga.checkins import selectors as checkin_selectors
+from hononga.checkins.services import thresholds as checkin_thresholds
 from hononga.core.models import Region
 from hononga.core.request import AuthedRequest
 from hononga.core.text import spreadsheet_safe
@@ -176,11 +177,12 @@ def team_view(request: AuthedRequest, pk: str) -> HttpResponse:
         stored=reader,
     )
     # The team's attention list: counts per practitioner, and the first page with reasons.
-    items = checkin_selectors.attention_items(user=user, team=team, today=today)
+    t = checkin_thresholds()  # read once, for the list and its reasons
+    items = checkin_selectors.attention_items(user=user, team=team, today=today, t=t)
     needing = Counter(item.practitioner.pk for item in items)
     overdue = Counter(item.practitioner.pk for item in items if scoring.OVERDUE in item.flags)
     shown = items[:ATTENTION_SHOWN]
-    checkin_selectors.explain(shown, today=today)
+    checkin_selectors.explain(shown, today=today, t=t)
     from hononga.checkins.views import relationship_url
 
     for item in shown:

@@ -1,8 +1,8 @@
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from hononga.measures import compute
@@ -32,15 +32,37 @@ def shown(figure: compute.Figure | None) -> SafeString:
         return format_html(
             '<abbr class="figure-gap" title="{}">—</abbr>', _("Nothing to count yet.")
         )
-    if figure.measure.kind == "rate":
-        return format_html("{}%", f"{figure.value:.1f}")
-    if figure.measure.kind == "mean":
-        return format_html("{}", f"{figure.value:.1f}")
-    if figure.measure.kind in ("median_days", "longest_days"):
-        return format_html("{}", f"{figure.value:g}")
-    return format_html("{}", figure.value)
+    # A number's digits need no escaping (format_html's output, without its cost: a page
+    # shows a few hundred).
+    kind = figure.measure.kind
+    if kind == "rate":
+        return mark_safe(f"{float(figure.value):.1f}%")  # noqa: S308
+    if kind == "mean":
+        return mark_safe(f"{float(figure.value):.1f}")  # noqa: S308
+    if kind in ("median_days", "longest_days"):
+        return mark_safe(f"{float(figure.value):g}")  # noqa: S308
+    return mark_safe(str(int(figure.value)))  # noqa: S308
 
 
 @register.filter
 def figure_of(figures: dict[str, Any], name: str) -> Any:
     return figures.get(name)
+
+
+@register.simple_tag
+def practitioner_rows(rows: list[dict[str, Any]], measures: list[Any]) -> SafeString:
+    """A topic's table body on the team page: a row per practitioner, a cell per measure (the
+    contacts linked to that practitioner's contacts). Written here rather than by nested
+    template loops, which were most of the page's rendering; the same HTML."""
+    parts = []
+    for r in rows:
+        row = r["row"]
+        cells = []
+        for m in measures:
+            figure = shown(row.figures.get(m.name))
+            if m.name == "contacts":
+                figure = format_html('<a href="{}">{}</a>', r["contacts_url"], figure)
+            cells.append(f"<td>{figure}</td>")
+        label = conditional_escape(row.label)
+        parts.append(f'<tr>\n      <th scope="row">{label}</th>\n      {"".join(cells)}\n    </tr>')
+    return mark_safe("".join(parts))  # noqa: S308 (labels and links escaped, figures by shown)

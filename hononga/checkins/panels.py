@@ -94,15 +94,33 @@ def _practitioner_side_q() -> Q:
     )
 
 
-def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> str:
+def _current_practitioner_relationships(relationships: Any) -> list[Relationship]:
+    """The first LIST_LIMIT + 1 current practitioner relationships, by id, with both people (and
+    their logins) and the whānau."""
+    return list(
+        relationships.filter(_practitioner_side_q(), archived_at__isnull=True, ended__isnull=True)
+        .select_related("person_a__user", "person_b__user", "whanau")
+        .order_by("id")[: LIST_LIMIT + 1]
+    )
+
+
+def practitioner_relationships_in_whanau(request: HttpRequest, whanau: Any) -> list[Relationship]:
+    """The whānau's current practitioner relationships that the user may see (the first
+    LIST_LIMIT + 1), read once for a request: this panel lists them and the goals panel charts
+    the first few."""
+    known = request.__dict__.setdefault("_hononga_practitioner_relationships", {})
+    if whanau.pk not in known:
+        known[whanau.pk] = _current_practitioner_relationships(
+            relationship_access.relationships_in_whanau(request, whanau)
+        )
+    rows: list[Relationship] = known[whanau.pk]
+    return rows
+
+
+def _list_panel(request: HttpRequest, rows: list[Relationship], *, title_id: str) -> str:
     """Practitioner relationships with their latest own check-in: a fixed number of queries."""
     from hononga.checkins.services import other_side, practitioner_side
 
-    rows = list(
-        relationships.filter(_practitioner_side_q(), archived_at__isnull=True, ended__isnull=True)
-        .select_related("person_a", "person_b", "whanau")
-        .order_by("id")[: LIST_LIMIT + 1]
-    )
     if not rows:
         return ""
     shown = rows[:LIST_LIMIT]
@@ -131,8 +149,8 @@ def _list_panel(request: HttpRequest, relationships: Any, *, title_id: str) -> s
 
 def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     """The whānau page: each practitioner relationship's latest check-in, with links."""
-    relationships = relationship_access.relationships_in_whanau(request, whanau)
-    return _list_panel(request, relationships, title_id=f"checkins-whanau-{whanau.pk}")
+    rows = practitioner_relationships_in_whanau(request, whanau)
+    return _list_panel(request, rows, title_id=f"checkins-whanau-{whanau.pk}")
 
 
 def person_panel(request: HttpRequest, person: Any) -> str:
@@ -140,4 +158,5 @@ def person_panel(request: HttpRequest, person: Any) -> str:
     relationships = relationship_access.relationships_for_user(request.user).filter(
         Q(person_a_id=person.pk) | Q(person_b_id=person.pk)
     )
-    return _list_panel(request, relationships, title_id=f"checkins-person-{person.pk}")
+    rows = _current_practitioner_relationships(relationships)
+    return _list_panel(request, rows, title_id=f"checkins-person-{person.pk}")

@@ -5,9 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from hononga.checkins.panels import _practitioner_side_q
+from hononga.checkins.panels import practitioner_relationships_in_whanau
 from hononga.goals import selectors, services, side_by_side
-from hononga.relationships import access as relationship_access
 from hononga.whanau import access as whanau_access
 
 
@@ -15,13 +14,10 @@ def whanau_panel(request: HttpRequest, whanau: Any) -> str:
     """The whānau plan (goals by holder, with progress, flags and steps), then each practitioner
     relationship's score beside the person's outcomes on one time axis."""
     plan = selectors.whanau_plan(whanau)
-    relationships = list(
-        relationship_access.relationships_in_whanau(request, whanau)
-        .filter(archived_at__isnull=True, ended__isnull=True)
-        .filter(_practitioner_side_q())
-        .select_related("person_a__user", "person_b__user")
-        .order_by("id")[: side_by_side.MAX_RELATIONSHIPS]
-    )
+    # The same relationships the check-ins panel lists, read once for the page.
+    relationships = practitioner_relationships_in_whanau(request, whanau)[
+        : side_by_side.MAX_RELATIONSHIPS
+    ]
     return render_to_string(
         "goals/_plan.html",
         {

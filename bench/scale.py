@@ -104,9 +104,11 @@ RAW_SQL["supervision view"] = [
 
 def main() -> None:
     _production_settings()
-    import django
+    # Start as the server does (hononga/wsgi.py): Django set up, the views imported, and what
+    # lives for the whole process frozen out of the garbage collector's reach.
+    import importlib
 
-    django.setup()
+    importlib.import_module("hononga.wsgi")
     from django.conf import settings
     from django.db import connection
     from django.test import Client

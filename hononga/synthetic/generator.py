@@ -32,6 +32,7 @@ today); the numbers drawn with numpy come from their own generator seeded with t
 """
 
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -1066,15 +1067,19 @@ def _checkins(
             based.add(rater)
     for i in last.values():
         latest[i] = True
+    # The rows are in time order: each perspective's times too, so the other perspective's
+    # check-ins within the window are one slice of them (bisect).
+    times = {p: [row[1] for row in rows if row[3] == p] for p in ("self", "mirror")}
+    numbers = {p: [row[0] for row in rows if row[3] == p] for p in ("self", "mirror")}
     for i, (_id, second, _rater, perspective, _answered) in enumerate(rows):
-        best = None
-        for other_id, other_second, _r, other_perspective, _a in rows:
-            if other_perspective == perspective:
-                continue
-            gap = abs(other_second - second)
-            if gap <= WINDOW and (best is None or (gap, other_id) < best):
-                best = (gap, other_id)
-        counterparts[i] = None if best is None else best[1]
+        other = "mirror" if perspective == "self" else "self"
+        found = times[other]
+        low = bisect_left(found, second - WINDOW)
+        high = bisect_right(found, second + WINDOW)
+        if low < high:
+            counterparts[i] = min(
+                (abs(found[k] - second), numbers[other][k]) for k in range(low, high)
+            )[1]
     ids_ = [row[0] for row in rows]
     at = [datetime.fromtimestamp(row[1], UTC) for row in rows]
     perspectives = [row[3] for row in rows]

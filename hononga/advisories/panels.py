@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from hononga.accounts.models import Role
 from hononga.whanau import access
+from hononga.whanau.models import Whanau
 
 from . import selectors
 from .models import Override
@@ -88,18 +89,21 @@ def home_panel(request: HttpRequest, user: Any) -> str:
     if not advisories:
         return ""
     region_ids = {r.pk for a in advisories for r in a.regions.all()}
-    affected = access.whanau_for_user(user).filter(
-        region_id__in=region_ids, archived_at__isnull=True
+    is_admin = getattr(user, "role", None) == Role.ADMIN
+    # The whānau the user may see, read once for the home page (its other panels use them too).
+    visible = [] if is_admin else access.visible_whanau_id_list(request)
+    affected = Whanau.objects.filter(
+        pk__in=visible, region_id__in=region_ids, archived_at__isnull=True
     )
-    affected_count = 0 if getattr(user, "role", None) == Role.ADMIN else affected.count()
+    affected_count = 0 if is_admin else affected.count()
     overrides: list[Override] = []
     if getattr(user, "role", None) == Role.SUPERVISOR:
         overrides = list(
-            Override.objects.filter(whanau__in=access.whanau_for_user(user))
+            Override.objects.filter(whanau__in=visible)
             .select_related("whanau", "practitioner", "advisory")
             .order_by("-created_at")[:10]
         )
-    if not affected_count and not overrides and getattr(user, "role", None) != Role.ADMIN:
+    if not affected_count and not overrides and not is_admin:
         return ""
     relevant = (
         [a for a in advisories if affected.filter(region__in=a.regions.all()).exists()]
@@ -112,7 +116,7 @@ def home_panel(request: HttpRequest, user: Any) -> str:
             "advisories": relevant,
             "affected_count": affected_count,
             "overrides": overrides,
-            "is_admin": getattr(user, "role", None) == Role.ADMIN,
+            "is_admin": is_admin,
         },
         request=request,
     )

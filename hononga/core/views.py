@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from hononga.accounts.models import Role
 from hononga.core.request import AuthedRequest
+from hononga.whanau import access as whanau_access
 from hononga.whanau import selectors as whanau_selectors
 from hononga.whanau.models import BreakGlassGrant
 
@@ -19,7 +20,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     has_caseload = user.role not in {Role.ADMIN, Role.PRACTICE_LEAD}
     context: dict[str, object] = {"today": timezone.localdate(), "has_caseload": has_caseload}
     if has_caseload:
-        my_whanau = whanau_selectors.whanau_list(user=user, status="open")
+        # The whānau the user may see, read once: the home panels filter by the same list.
+        visible = whanau_access.visible_whanau_id_list(request)
+        my_whanau = whanau_selectors.whanau_list(user=user, status="open", visible=visible)
         context["my_whanau"] = my_whanau[:HOME_LIST_SIZE]
         context["my_whanau_count"] = my_whanau.count()
     if user.role == Role.SUPERVISOR:

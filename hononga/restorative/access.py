@@ -24,11 +24,13 @@ def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def processes_for_user(user: Any) -> QuerySet[RestorativeProcess]:
+def processes_for_user(user: Any, visible: list[int] | None = None) -> QuerySet[RestorativeProcess]:
+    """Processes in whānau the user may see, and those they facilitate; `visible` stands for
+    the ids of those whānau when the caller has read them already."""
     if not _active(user):
         return RestorativeProcess.objects.none()
-    visible = whanau_access.whanau_for_user(user).values("pk")
-    return RestorativeProcess.objects.filter(Q(whanau__in=visible) | Q(facilitator=user))
+    whanau: Any = whanau_access.whanau_for_user(user).values("pk") if visible is None else visible
+    return RestorativeProcess.objects.filter(Q(whanau__in=whanau) | Q(facilitator=user))
 
 
 def harms_for_user(user: Any) -> QuerySet[Harm]:

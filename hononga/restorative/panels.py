@@ -84,8 +84,11 @@ def home_panel(request: HttpRequest, user: Any) -> str:
     if getattr(user, "role", None) not in (Role.PRACTITIONER, Role.FACILITATOR):
         return ""
     today = timezone.localdate()
-    items = list(selectors.items_due(user=user, today=today)[: PANEL_LIMIT + 1])
-    reviews = list(selectors.plans_due_for_review(user=user, today=today)[:PANEL_LIMIT])
+    visible = whanau_access.visible_whanau_id_list(request)  # read once for the home page
+    items = list(selectors.items_due(user=user, today=today, visible=visible)[: PANEL_LIMIT + 1])
+    reviews = list(
+        selectors.plans_due_for_review(user=user, today=today, visible=visible)[:PANEL_LIMIT]
+    )
     facilitating: list[Any] = []
     if user.role == Role.FACILITATOR:
         facilitating = list(selectors.facilitating(user=user)[: PANEL_LIMIT + 1])

@@ -85,10 +85,13 @@ def harm_list(
     return harms.distinct().select_related("whanau").prefetch_related("harmed", "responsible")
 
 
-def plans_due_for_review(*, user: Any, today: date) -> QuerySet[RestorativeProcess]:
-    """Family group conference plans whose review date is past or within 30 days."""
+def plans_due_for_review(
+    *, user: Any, today: date, visible: list[int] | None = None
+) -> QuerySet[RestorativeProcess]:
+    """Family group conference plans whose review date is past or within 30 days (`visible`:
+    see access.processes_for_user)."""
     return (
-        access.processes_for_user(user)
+        access.processes_for_user(user, visible)
         .filter(
             kind=ProcessKind.FAMILY_GROUP_CONFERENCE,
             state=State.MONITORING,
@@ -99,10 +102,13 @@ def plans_due_for_review(*, user: Any, today: date) -> QuerySet[RestorativeProce
     )
 
 
-def items_due(*, user: Any, today: date) -> QuerySet[AgreementItem]:
+def items_due(
+    *, user: Any, today: date, visible: list[int] | None = None
+) -> QuerySet[AgreementItem]:
     """Open agreement items due within two weeks or overdue, of processes the user facilitates
-    or whose whānau is allocated to them (a practitioner's and a facilitator's home page)."""
-    processes = access.processes_for_user(user).filter(
+    or whose whānau is allocated to them (a practitioner's and a facilitator's home page;
+    `visible`: see access.processes_for_user)."""
+    processes = access.processes_for_user(user, visible).filter(
         state__in=[State.READY, State.HELD, State.MONITORING]
     )
     return (

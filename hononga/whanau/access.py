@@ -70,6 +70,23 @@ def whanau_for_user(user: Any) -> QuerySet[Whanau]:
     return Whanau.objects.filter(pk__in=visible_whanau_ids(user))
 
 
+_VISIBLE_IDS_ATTRIBUTE = "_hononga_visible_whanau_ids"
+
+
+def visible_whanau_id_list(request: HttpRequest) -> list[int]:
+    """The ids of every whānau the request's user may see (those of `whanau_for_user`), read in
+    one query the first time a request asks and remembered for the rest of it: a page whose
+    panels each filter by them (the home page) passes the list down instead of each panel
+    building and resolving the union subquery again."""
+    user = request.user
+    known: tuple[Any, list[int]] | None = request.__dict__.get(_VISIBLE_IDS_ATTRIBUTE)
+    if known is not None and known[0] == getattr(user, "pk", None):
+        return known[1]
+    ids = sorted(whanau_for_user(user).values_list("pk", flat=True))
+    request.__dict__[_VISIBLE_IDS_ATTRIBUTE] = (getattr(user, "pk", None), ids)
+    return ids
+
+
 def whanau_editable_by(user: Any) -> QuerySet[Whanau]:
     """Whānau the user may change: allocated staff and the team's supervisors; never by glass."""
     if not _is_staff_user(user) or user.role not in CASE_WRITER_ROLES:

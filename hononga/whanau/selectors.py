@@ -24,8 +24,14 @@ def whanau_list(
     include_archived: bool = False,
     region_id: int | None = None,
     mine: bool = False,
+    visible: list[int] | None = None,
 ) -> QuerySet[Whanau]:
-    whanau = access.whanau_for_user(user).select_related("team", "region")
+    """The whānau the user may see that match; `visible` stands for their ids when the caller
+    has read them already (`access.visible_whanau_id_list`)."""
+    seen = (
+        access.whanau_for_user(user) if visible is None else Whanau.objects.filter(pk__in=visible)
+    )
+    whanau = seen.select_related("team", "region")
     if region_id:
         whanau = whanau.filter(region_id=region_id)
     if mine:

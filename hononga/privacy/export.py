@@ -36,6 +36,7 @@ from hononga.messaging.models import Message
 from hononga.privacy.models import (
     Correction,
     ExportStatus,
+    RecordType,
     SignInCode,
     SpaceAccess,
     SubjectAccessRequest,
@@ -164,20 +165,31 @@ def person_sections(person: Person, ser: Serializer) -> list[Section]:
             {"status": c.status, "statement": c.statement, "decided": _value(c.decided_at)}
         )
 
+    # A restorative process marked not for sharing: every record of it is withheld.
+    processes = {
+        record_id: reason
+        for (record_type, record_id), reason in withheld.items()
+        if record_type == RecordType.PROCESS
+    }
+
     def rows(
         queryset: models.QuerySet[Any],
         record_type: str,
         *,
         review: bool = False,
         skip: Iterable[str] = (),
+        process_of: Callable[[Any], int] | None = None,
     ) -> Iterator[dict[str, Any]]:
         model = queryset.model
         for batch in _chunks(queryset):
             history = ser.history(model, [r.pk for r in batch])
             for record in batch:
                 key = (record_type, record.pk)
-                if key in withheld:
-                    yield {"id": record.pk, "withheld": True, "reason": withheld[key]}
+                reason = withheld.get(key)
+                if reason is None and process_of is not None:
+                    reason = processes.get(process_of(record))
+                if reason is not None:
+                    yield {"id": record.pk, "withheld": True, "reason": reason}
                     continue
                 data = ser.row(record, skip=skip)
                 if review:
@@ -215,15 +227,24 @@ def person_sections(person: Person, ser: Serializer) -> list[Section]:
         )
 
     def participations() -> Iterator[dict[str, Any]]:
-        yield from rows(Participant.all_objects.filter(person=person), "participant")
+        yield from rows(
+            Participant.all_objects.filter(person=person),
+            "participant",
+            process_of=lambda r: r.process_id,
+        )
 
     def responses() -> Iterator[dict[str, Any]]:
-        yield from rows(Response.objects.filter(participant__person=person), "response")
+        yield from rows(
+            Response.objects.filter(participant__person=person).select_related("participant"),
+            "response",
+            process_of=lambda r: r.participant.process_id,
+        )
 
     def agreement_items() -> Iterator[dict[str, Any]]:
         yield from rows(
             AgreementItem.objects.filter(Q(owner__person=person) | Q(for_whom__person=person)),
             "agreementitem",
+            process_of=lambda r: r.process_id,
         )
 
     def goals() -> Iterator[dict[str, Any]]:
@@ -244,7 +265,11 @@ def person_sections(person: Person, ser: Serializer) -> list[Section]:
         )
 
     def follow_ups() -> Iterator[dict[str, Any]]:
-        yield from rows(FollowUp.objects.filter(participant__person=person), "followup")
+        yield from rows(
+            FollowUp.objects.filter(participant__person=person),
+            "followup",
+            process_of=lambda r: r.process_id,
+        )
 
     def safety() -> Iterator[dict[str, Any]]:
         count = SafetyAssessment.objects.filter(process__participants__person=person).count()

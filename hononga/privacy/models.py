@@ -88,6 +88,8 @@ class RecordType(models.TextChoices):
     CONSENT = "consent", _("A consent")
     IMMUNISATION = "immunisation", _("An immunisation record")
     GOAL = "goal", _("A goal")
+    # A restorative process as a whole: its agreement, its PDF copy, its meetings.
+    PROCESS = "process", _("A restorative process")
 
 
 class Withholding(models.Model):

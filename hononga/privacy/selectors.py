@@ -162,6 +162,14 @@ def visible_checkins(person: Person, withheld: dict[str, set[int]]) -> QuerySet[
     )
 
 
+def withheld_processes(person: Person) -> Any:
+    """Ids of the restorative processes marked not for sharing with this person, as a subquery:
+    the process's agreement, its PDF copy and its meetings are then not in their space."""
+    return Withholding.objects.filter(
+        person=person, record_type=RecordType.PROCESS, lifted_at__isnull=True
+    ).values("record_id")
+
+
 def visible_participations(person: Person) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(
@@ -169,6 +177,7 @@ def visible_participations(person: Person) -> QuerySet[Participant]:
             process__state__in=AGREEMENT_STATES,
             process__archived_at__isnull=True,
         )
+        .exclude(process_id__in=withheld_processes(person))
         .select_related("process")
         .order_by("-process__created_at")
     )
@@ -260,6 +269,7 @@ def _meetings(person: Person, today: date) -> list[Upcoming]:
     for participant in (
         Participant.objects.filter(person=person, process__archived_at__isnull=True)
         .exclude(process__state__in=FINISHED_STATES)
+        .exclude(process_id__in=withheld_processes(person))
         .select_related("process")
         .order_by("id")[:20]
     ):
@@ -296,6 +306,7 @@ def _meetings(person: Person, today: date) -> list[Upcoming]:
             process__state__in=[State.HELD, State.MONITORING],
             process__archived_at__isnull=True,
         )
+        .exclude(process_id__in=withheld_processes(person))
         .select_related("process")
         .order_by("scheduled_for", "id")[:10]
     ):

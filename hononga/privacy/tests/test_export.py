@@ -177,3 +177,30 @@ def test_the_export_holds_their_goals_ratings_steps_and_those_that_name_them(
     assert [s["what"] for s in records["goal_steps"]] == ["MERE-STEP"]
     assert [r["value"] for r in records["goal_ratings"]] == [4]
     assert "ARIKI-GOAL" not in json.dumps(records, ensure_ascii=False)
+
+
+def test_a_process_not_for_sharing_is_withheld_in_the_export_with_its_reason(
+    person, officer, practitioner, process
+):
+    from hononga.privacy.models import RecordType
+    from hononga.restorative.models import State
+    from hononga.restorative.tests.conftest import walk_to
+
+    process = walk_to(process, State.MONITORING)
+    assert process.participants.filter(person=person).exists()
+    services.withhold(
+        actor=practitioner,
+        person=person,
+        record_type=RecordType.PROCESS,
+        record_id=process.pk,
+        reason="PROCESS-WITHHELD-REASON",
+    )
+    sar = services.export_request(actor=officer, reason="asked", person_id=person.pk)
+    Worker().run_pending()
+    sar.refresh_from_db()
+    records = json.loads((export_dir(sar) / "export.json").read_text())["subjects"][0]["records"]
+    for section in ("participations", "agreement_items"):
+        assert records[section], section
+        for row in records[section]:
+            assert row == {"id": row["id"], "withheld": True, "reason": "PROCESS-WITHHELD-REASON"}
+    assert "Pay for the repair of the car" not in json.dumps(records, ensure_ascii=False)

@@ -156,3 +156,70 @@ def test_practitioner_preview_shows_what_they_see_and_can_withhold(
     from hononga.privacy.models import Withholding
 
     assert not Withholding.objects.exists()
+
+
+def test_a_whole_process_marked_not_for_sharing_leaves_the_space_with_its_copy_and_meetings(
+    records, space_client, space_person, practitioner_client, practitioner
+):
+    from hononga.privacy.models import Withholding
+
+    process = records["process"]
+    mine = process.participants.get(person=space_person)
+    preview = reverse("privacy:space_preview", args=[space_person.pk])
+    page = practitioner_client.get(preview).content.decode()
+    assert "Mark the whole process not for sharing" in page
+    response = practitioner_client.post(
+        reverse("privacy:withhold", args=[space_person.pk]),
+        {
+            "record_type": RecordType.PROCESS,
+            "record_id": process.pk,
+            "reason": "Safety: the responsible person is still in the house.",
+        },
+        follow=True,
+    )
+    assert "Marked not for sharing." in response.content.decode()
+    page = response.content.decode()
+    assert f"A restorative process #{process.pk}" in page
+    assert "Mark the whole process not for sharing" not in page
+    home = space_client.get(reverse("privacy:space_home")).content.decode()
+    assert "Pay for the repair of the car" not in home
+    assert "You are not part of an agreement." in home
+    pdf = space_client.get(reverse("privacy:space_agreement_pdf", args=[mine.pk]))
+    assert pdf.status_code == 404
+    # Shared again: all of it is back.
+    row = Withholding.objects.get(record_type=RecordType.PROCESS)
+    practitioner_client.post(reverse("privacy:share_again", args=[row.pk]))
+    assert (
+        "Pay for the repair of the car"
+        in space_client.get(reverse("privacy:space_home")).content.decode()
+    )
+    assert (
+        space_client.get(reverse("privacy:space_agreement_pdf", args=[mine.pk])).status_code == 200
+    )
+
+
+def test_a_process_being_arranged_and_not_for_sharing_is_not_coming_up(
+    space_person, space_client, practitioner, process
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    process = walk_to(process, State.PREPARING)
+    mine = process.participants.get(person=space_person)
+    mine.invited_on = timezone.localdate()
+    mine.save(update_fields=["invited_on"])
+    process.conference_planned_on = timezone.localdate() + timedelta(days=5)
+    process.save(update_fields=["conference_planned_on"])
+    kind = process.get_kind_display()
+    assert f"{kind}, with you" in space_client.get(reverse("privacy:space_home")).content.decode()
+    services.withhold(
+        actor=practitioner,
+        person=space_person,
+        record_type=RecordType.PROCESS,
+        record_id=process.pk,
+        reason="Not yet told about the conference.",
+    )
+    assert (
+        f"{kind}, with you" not in space_client.get(reverse("privacy:space_home")).content.decode()
+    )

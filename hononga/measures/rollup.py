@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -184,9 +184,23 @@ def compute_period(
                 )
             )
     with transaction.atomic():
+        lock_period(period.key)
         MeasureRollup.objects.filter(period=period.key).delete()
         MeasureRollup.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+ROLLUP_LOCK = 17_017  # the first key of the period locks (pg_advisory_xact_lock(int, int))
+
+
+def lock_period(key: str) -> None:
+    """Writers of one period's rows take turns until their transaction ends: two runs at once
+    (the hourly job and one started by hand) would otherwise each delete the rows committed
+    before them and both insert, leaving every row twice. SQLite lets one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ROLLUP_LOCK, key])
 
 
 def run(*, today: date | None = None, now: datetime | None = None) -> tuple[int, int]:

@@ -266,3 +266,47 @@ def test_activity_falls_in_the_month_of_its_day_in_new_zealand(
     stored = {key: _contacts(supervisor, team_north, f"2026-{key}") for key in ("09", "10")}
     assert {key: api["figures"][0]["value"] for key, api in stored.items()} == live
     assert live["10"] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_take_turns_and_store_each_row_once(dataset: dict[str, Any]) -> None:
+    # The hourly job and a run started by hand: the second waits for the first's period to
+    # commit, then replaces it, instead of both inserting (every figure would count twice).
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time; the lock is PostgreSQL's")
+    import threading
+
+    import psycopg
+    from django.db import connections
+
+    now = timezone.now()
+    rollup.compute_period(OCTOBER, today=TODAY, now=now)
+    stored = MeasureRollup.objects.filter(period=OCTOBER.key).count()
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        autocommit=False,
+    )
+    other.execute(
+        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [rollup.ROLLUP_LOCK, OCTOBER.key]
+    )
+    done = threading.Event()
+
+    def second_run() -> None:
+        try:
+            rollup.compute_period(OCTOBER, today=TODAY, now=now)
+        finally:
+            connections.close_all()
+            done.set()
+
+    thread = threading.Thread(target=second_run)
+    thread.start()
+    assert not done.wait(1.0), "a second writer did not wait for the first"
+    other.rollback()  # the first run's transaction ends
+    assert done.wait(30)
+    thread.join()
+    other.close()
+    assert MeasureRollup.objects.filter(period=OCTOBER.key).count() == stored

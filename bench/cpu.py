@@ -42,27 +42,15 @@ def _production_settings() -> None:
 
 def _pages() -> list[tuple[str, str, str]]:
     """(name, url, username): the load test's mix for its first users, and the trivial page."""
-    from hononga.accounts.models import Role, User
     from hononga.restorative.models import RestorativeProcess
-    from hononga.whanau.models import Allocation
+    from hononga.synthetic.pages import cast
 
-    practitioner = User.objects.get(username="syn-practitioner-0001")
-    supervisor = (
-        User.objects.filter(role=Role.SUPERVISOR, teams__members=practitioner)
-        .order_by("username")
-        .first()
-    )
-    facilitator = (
-        User.objects.filter(role=Role.FACILITATOR, facilitated_processes__isnull=False)
-        .order_by("username")
-        .first()
-    )
-    whanau_id = (
-        Allocation.objects.current()
-        .filter(user=practitioner, whanau__status="open")
-        .order_by("whanau_id")
-        .values_list("whanau_id", flat=True)
-        .first()
+    who = cast()
+    practitioner, supervisor, facilitator, whanau_id = (
+        who.practitioner,
+        who.supervisor,
+        who.facilitator,
+        who.whanau_id,
     )
     me = practitioner.username
     pages = [

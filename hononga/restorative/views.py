@@ -821,8 +821,7 @@ def conference_date_view(request: AuthedRequest, pk: int) -> HttpResponse:
             )
         except PracticeError as error:
             status = error.status
-            for message in error.errors.get("conference_planned_on") or [error.message]:
-                form.add_error("conference_planned_on", message)
+            _apply_errors(form, error)
         else:
             messages.success(request, _("The planned conference date was saved."))
     if status == 200:

@@ -19,9 +19,24 @@ class Page:
     api: bool = False
 
 
-def daily_pages() -> list[Page]:
+@dataclass(frozen=True)
+class Cast:
+    """Who the benchmarks act as on a generated agency: its first practitioner, one of their
+    supervisors, a facilitator with processes, and the practitioner's first open whānau."""
+
+    practitioner: User
+    supervisor: User | None
+    facilitator: User | None
+    whanau_id: int | None
+
+
+def cast() -> Cast:
     practitioner = User.objects.get(username="syn-practitioner-0001")
-    supervisor = User.objects.filter(role=Role.SUPERVISOR, teams__members=practitioner).first()
+    supervisor = (
+        User.objects.filter(role=Role.SUPERVISOR, teams__members=practitioner)
+        .order_by("username")
+        .first()
+    )
     facilitator = (
         User.objects.filter(role=Role.FACILITATOR, facilitated_processes__isnull=False)
         .order_by("username")
@@ -33,6 +48,17 @@ def daily_pages() -> list[Page]:
         .order_by("whanau_id")
         .values_list("whanau_id", flat=True)
         .first()
+    )
+    return Cast(practitioner, supervisor, facilitator, whanau_id)
+
+
+def daily_pages() -> list[Page]:
+    who = cast()
+    practitioner, supervisor, facilitator, whanau_id = (
+        who.practitioner,
+        who.supervisor,
+        who.facilitator,
+        who.whanau_id,
     )
     # A whānau of theirs with a plan: active goals, rated (the whānau page shows them).
     goals_whanau_id = (

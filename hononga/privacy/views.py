@@ -119,6 +119,8 @@ def withhold_view(request: AuthedRequest, pk: int) -> HttpResponse:
         record_id = int(request.POST.get("record_id", ""))
     except ValueError:
         raise Http404 from None
+    if not 1 <= record_id < 2**63:  # beyond any id: the database would refuse the number
+        raise Http404
     try:
         services.withhold(
             actor=request.user,

@@ -223,3 +223,17 @@ def test_a_process_being_arranged_and_not_for_sharing_is_not_coming_up(
     assert (
         f"{kind}, with you" not in space_client.get(reverse("privacy:space_home")).content.decode()
     )
+
+
+@pytest.mark.parametrize("record_id", ["", "x", "0", "-3", str(2**63), "9" * 40])
+def test_marking_a_record_with_a_bad_id_is_404_and_writes_nothing(
+    record_id, space_person, practitioner_client
+):
+    from hononga.privacy.models import Withholding
+
+    response = practitioner_client.post(
+        reverse("privacy:withhold", args=[space_person.pk]),
+        {"record_type": RecordType.PROCESS, "record_id": record_id, "reason": "A reason."},
+    )
+    assert response.status_code == 404
+    assert not Withholding.objects.exists()
